@@ -1,0 +1,27 @@
+// Model files on disk (Node only): written atomically (a temporary file renamed into place, so a failed
+// save leaves an existing file as it was), and size-checked before reading.
+
+import { readFile, writeFile, rename, stat, unlink } from 'node:fs/promises';
+import { saveModel, loadModel } from './model-file.ts';
+import type { Sequential } from '../model.ts';
+
+const DEFAULT_MAX_BYTES = 2 ** 30;
+
+export async function saveModelFile(model: Sequential, path: string, options: { includeOptimizer?: boolean } = {}): Promise<void> {
+  const bytes = saveModel(model, options);
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, bytes);
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function loadModelFile(path: string, options: { maxBytes?: number } = {}): Promise<Sequential> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const { size } = await stat(path);
+  if (size > maxBytes) throw new Error(`model file ${path} is ${size} bytes, over the ${maxBytes}-byte limit`);
+  return loadModel(await readFile(path), { maxBytes });
+}

@@ -1,0 +1,31 @@
+// Test helpers: load a built core (release or debug) and move arrays in and out of its memory.
+
+import { readFile } from 'node:fs/promises';
+import { instantiateCore, type Core } from '../../src/wasm.ts';
+
+export type Build = 'release' | 'debug';
+export const BUILDS: readonly Build[] = ['release', 'debug'];
+
+/** Instantiates build/<build>.wasm (run `npm run build` first; `npm test` does). */
+export async function loadCore(build: Build): Promise<Core> {
+  return instantiateCore(await readFile(new URL(`../../build/${build}.wasm`, import.meta.url)));
+}
+
+/** Copies `data` (numbers, f64 or f32) into a fresh block of core memory and returns its address. */
+export function put(core: Core, data: ArrayLike<number>): number {
+  const ptr = core.heap.alloc(data.length * 4);
+  core.heap.f32().set(data, ptr >> 2);
+  return ptr;
+}
+
+/** A fresh zero-filled block of n floats. */
+export function zeros(core: Core, n: number): number {
+  const ptr = core.heap.alloc(n * 4);
+  core.heap.f32().fill(0, ptr >> 2, (ptr >> 2) + n);
+  return ptr;
+}
+
+/** Copies n floats out of core memory at `ptr`. */
+export function get(core: Core, ptr: number, n: number): Float32Array {
+  return core.heap.f32().slice(ptr >> 2, (ptr >> 2) + n);
+}
