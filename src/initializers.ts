@@ -1,0 +1,180 @@
+// Weight initializers with Keras 3 names and formulas (keras/src/initializers/), filling a Float32Array
+// from the seeded Rng. The defaults of DESIGN.md §3 (glorot_uniform kernels, orthogonal recurrent kernels)
+// come from here. This file does not pick an initializer per tensor or set the unit forget bias; the layers do.
+//
+// Layout: a tensor is [rows, cols] row-major in PyTorch layout [out_features, in_features], so
+// fanOut = rows and fanIn = cols. For `weight_ih_l{k}` [G·H, I] that gives fanIn = I, fanOut = G·H, the fans
+// Keras computes for its transposed kernel [I, G·H]. Likewise 'orthogonal' on `weight_hh_l{k}` [G·H, H] has
+// orthonormal columns: the transpose of Keras' orthogonal recurrent kernel [H, G·H], which has orthonormal rows.
+//
+// Everything is computed in f64 and rounded to f32 once, on store.
+
+import type { Rng } from './random.ts';
+
+export const INITIALIZER_NAMES = [
+  'glorot_uniform',
+  'glorot_normal',
+  'he_uniform',
+  'he_normal',
+  'lecun_uniform',
+  'lecun_normal',
+  'orthogonal',
+  'zeros',
+  'ones',
+  'random_uniform',
+  'random_normal',
+] as const;
+
+export type InitializerName = (typeof INITIALIZER_NAMES)[number];
+
+// Keras' truncated normal keeps draws within 2 std; dividing the target std by the std of a standard normal
+// truncated to [-2, 2] gives the truncated draws the intended variance (keras VarianceScaling).
+const TRUNCATED_NORMAL_STD_CORRECTION = 0.87962566103423978;
+// keras.initializers.RandomUniform / RandomNormal defaults.
+const RANDOM_UNIFORM_LIMIT = 0.05;
+const RANDOM_NORMAL_STD = 0.05;
+
+// Accepted spellings: the snake_case names, their camelCase forms, and tfjs' 'leCunUniform' / 'leCunNormal'.
+const ALIASES: ReadonlyMap<string, InitializerName> = new Map<string, InitializerName>([
+  ...INITIALIZER_NAMES.map((name): [string, InitializerName] => [name, name]),
+  ...INITIALIZER_NAMES.map((name): [string, InitializerName] => [
+    name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase()),
+    name,
+  ]),
+  ['leCunUniform', 'lecun_uniform'],
+  ['leCunNormal', 'lecun_normal'],
+]);
+
+/** Resolves a user-supplied initializer name (snake_case or camelCase), or throws listing the valid ones. */
+export function parseInitializer(name: unknown): InitializerName {
+  const resolved = typeof name === 'string' ? ALIASES.get(name) : undefined;
+  if (resolved === undefined) throw unknownInitializer(name);
+  return resolved;
+}
+
+function unknownInitializer(name: unknown): Error {
+  return new Error(`unknown initializer ${JSON.stringify(name) ?? String(name)} (expected one of: ${INITIALIZER_NAMES.join(', ')})`);
+}
+
+/** Overwrites `out` (a [rows, cols] tensor, see the header for the fans) with initializer `name`. */
+export function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng): void {
+  if (!(Number.isSafeInteger(rows) && rows >= 0 && Number.isSafeInteger(cols) && cols >= 0)) {
+    throw new Error(`initialize(${name}): rows and cols must be non-negative integers, got rows=${rows}, cols=${cols}`);
+  }
+  if (out.length !== rows * cols) {
+    throw new Error(`initialize(${name}): out has ${out.length} elements, expected rows*cols = ${rows}*${cols} = ${rows * cols}`);
+  }
+  if (out.length === 0) return; // also keeps the fans below away from 0
+  const fanIn = cols;
+  const fanOut = rows;
+  switch (name) {
+    case 'glorot_uniform':
+      return fillUniform(out, Math.sqrt(6 / (fanIn + fanOut)), rng);
+    case 'glorot_normal':
+      return fillTruncatedNormal(out, Math.sqrt(2 / (fanIn + fanOut)) / TRUNCATED_NORMAL_STD_CORRECTION, rng);
+    case 'he_uniform':
+      return fillUniform(out, Math.sqrt(6 / fanIn), rng);
+    case 'he_normal':
+      return fillTruncatedNormal(out, Math.sqrt(2 / fanIn) / TRUNCATED_NORMAL_STD_CORRECTION, rng);
+    case 'lecun_uniform':
+      return fillUniform(out, Math.sqrt(3 / fanIn), rng);
+    case 'lecun_normal':
+      return fillTruncatedNormal(out, Math.sqrt(1 / fanIn) / TRUNCATED_NORMAL_STD_CORRECTION, rng);
+    case 'orthogonal':
+      return fillOrthogonal(out, rows, cols, rng);
+    case 'zeros':
+      out.fill(0);
+      return;
+    case 'ones':
+      out.fill(1);
+      return;
+    case 'random_uniform':
+      return fillUniform(out, RANDOM_UNIFORM_LIMIT, rng);
+    case 'random_normal':
+      for (let i = 0; i < out.length; i++) out[i] = rng.normal(0, RANDOM_NORMAL_STD);
+      return;
+    default:
+      throw unknownInitializer(name); // only untyped callers get here
+  }
+}
+
+function fillUniform(out: Float32Array, limit: number, rng: Rng): void {
+  for (let i = 0; i < out.length; i++) out[i] = -limit + 2 * limit * rng.next();
+}
+
+function fillTruncatedNormal(out: Float32Array, std: number, rng: Rng): void {
+  for (let i = 0; i < out.length; i++) {
+    let z = rng.normal();
+    while (Math.abs(z) > 2) z = rng.normal(); // redraw, as tf.random.truncated_normal does
+    out[i] = std * z;
+  }
+}
+
+/**
+ * Keras `Orthogonal` (gain 1): QR-factor an m×n standard normal matrix, m = max(rows, cols) and
+ * n = min(rows, cols), scale Q's columns by sign(diag R), and transpose when rows < cols. The result has
+ * orthonormal columns (rows >= cols) or orthonormal rows (rows < cols). The sign correction makes the
+ * factorisation unique (R with a positive diagonal), so Householder here yields the same Q as LAPACK would
+ * for the same normal matrix.
+ */
+function fillOrthogonal(out: Float32Array, rows: number, cols: number, rng: Rng): void {
+  const m = Math.max(rows, cols);
+  const n = Math.min(rows, cols);
+  const a = new Float64Array(m * n); // row-major m×n
+  for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+  const q = householderQ(a, m, n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      // out is [m, n] when rows >= cols, else [n, m] = Qᵀ.
+      if (rows >= cols) out[i * n + j] = q[i * n + j];
+      else out[j * m + i] = q[i * n + j];
+    }
+  }
+}
+
+/**
+ * Thin QR of the row-major m×n matrix `a` (m >= n, destroyed) by Householder reflections; returns the
+ * m×n factor Q with each column already multiplied by sign(R_kk).
+ */
+function householderQ(a: Float64Array, m: number, n: number): Float64Array {
+  const reflectors = new Float64Array(m * n); // column k holds unit vector v_k in rows k..m-1
+  const diagSign = new Float64Array(n);
+  const v = new Float64Array(m);
+  for (let k = 0; k < n; k++) {
+    let norm2 = 0;
+    for (let i = k; i < m; i++) norm2 += a[i * n + k] * a[i * n + k];
+    const norm = Math.sqrt(norm2);
+    const x0 = a[k * n + k];
+    // H_k maps column k to alpha·e_k; alpha takes the sign opposite to x0 to avoid cancellation in v.
+    const alpha = x0 >= 0 ? -norm : norm;
+    diagSign[k] = alpha < 0 ? -1 : 1; // R_kk = alpha (sign(0) taken as +1 so no column is zeroed)
+    let vNorm2 = 0;
+    for (let i = k; i < m; i++) {
+      v[i] = i === k ? x0 - alpha : a[i * n + k];
+      vNorm2 += v[i] * v[i];
+    }
+    if (vNorm2 === 0) continue; // the column is already zero below the diagonal: H_k = I
+    const vNorm = Math.sqrt(vNorm2);
+    for (let i = k; i < m; i++) reflectors[i * n + k] = v[i] / vNorm;
+    // A[k:, k:] -= 2 v (vᵀ A[k:, k:])
+    for (let j = k; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += reflectors[i * n + k] * a[i * n + j];
+      for (let i = k; i < m; i++) a[i * n + j] -= 2 * reflectors[i * n + k] * dot;
+    }
+  }
+  // Q = H_0 H_1 … H_{n-1} applied to the first n columns of I, innermost reflector first.
+  const q = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) q[j * n + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += reflectors[i * n + k] * q[i * n + j];
+      for (let i = k; i < m; i++) q[i * n + j] -= 2 * reflectors[i * n + k] * dot;
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) q[i * n + j] *= diagSign[j];
+  }
+  return q;
+}
