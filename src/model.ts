@@ -261,7 +261,7 @@ export class Sequential {
 
   /** @internal Loss and metrics over the samples `indices` of checked data, in batches, without training. */
   evaluateData(data: Data, indices: Int32Array, batchSize: number, training: Training, prefix = ''): Record<string, number> {
-    const total: BatchResult = { loss: 0, rows: 0, metrics: training.metrics.map(() => ({ sum: 0, count: 0 })) };
+    const total: BatchResult = { lossSum: 0, rows: 0, metrics: training.metrics.map(() => ({ sum: 0, count: 0 })) };
     for (let start = 0; start < indices.length; start += batchSize) {
       const batch = indices.subarray(start, Math.min(indices.length, start + batchSize));
       accumulate(total, this.runBatch(data, batch, false));
@@ -271,7 +271,7 @@ export class Sequential {
 
   /**
    * @internal Forward + loss (+ backward and one optimizer step when `train`) on the samples `indices`
-   * of checked data. The loss is the batch mean; metrics come back as sums.
+   * of checked data. Loss and metrics come back as sums over the batch (see train/results.ts).
    */
   runBatch(data: Data, indices: Int32Array, train: boolean): BatchResult {
     const training = this.requireTraining('training');
@@ -309,7 +309,7 @@ export class Sequential {
       }
       training.optimizer.step(k, built.layout.totalFloats, built.params, built.grads, training.state);
     }
-    return { loss, rows, metrics };
+    return { lossSum: loss * rows, rows, metrics };
   }
 
   /** Copies of every parameter tensor by name (`<layer>.<param>`, PyTorch-style). */

@@ -76,7 +76,7 @@ export async function fit(model: Sequential, x: TensorLike, y: TensorLike, optio
   for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
     if (shuffle) model.rng.shuffle(order);
-    const total: BatchResult = { loss: 0, rows: 0, metrics: training.metrics.map(() => ({ sum: 0, count: 0 })) };
+    const total: BatchResult = { lossSum: 0, rows: 0, metrics: training.metrics.map(() => ({ sum: 0, count: 0 })) };
     for (let start = 0, batch = 0; start < trainCount && !model.stopTraining; start += batchSize, batch++) {
       const result = model.runBatch(data, order.subarray(start, Math.min(trainCount, start + batchSize)), true);
       accumulate(total, result);
