@@ -1,0 +1,64 @@
+// dense_forward / dense_backward (assembly/dense.ts) against the reference (src/reference/dense.ts), on
+// both builds: every activation, with and without bias and dx, shapes with N = 0 and 1, sizes that are not
+// multiples of 4, and several GEMM tiles. Gradient buffers start at random values: the kernel must add.
+
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { Act } from '../../src/kernels.ts';
+import { denseBackward, denseForward, type DenseParams } from '../../src/reference/dense.ts';
+import type { Core } from '../../src/wasm.ts';
+import { BUILDS, get, loadCore, put } from '../helpers/core.ts';
+import { Rng } from '../helpers/random.ts';
+import { assertClose, FORWARD_TOL, GRAD_TOL } from '../helpers/compare.ts';
+
+const ACTS = Object.entries(Act) as [string, number][];
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [0, 5, 3], [1, 7, 5], [3, 5, 7], [4, 8, 8], [2, 1, 9], [9, 37, 13], [5, 70, 3], [17, 6, 70], [33, 40, 37],
+];
+
+const plus = (a: ArrayLike<number>, b: ArrayLike<number>) => Float64Array.from(a, (v, i) => v + b[i]);
+
+for (const build of BUILDS) {
+  describe(`dense_forward / dense_backward (${build} build)`, () => {
+    let core: Core;
+    before(async () => { core = await loadCore(build); });
+
+    let seed = 1;
+    for (const [N, I, O] of SHAPES) {
+      for (const [name, act] of ACTS) {
+        for (const bias of [true, false]) {
+          for (const withDx of [true, false]) {
+            const caseSeed = seed++;
+            it(`${name} N=${N} I=${I} O=${O}, ${bias ? 'bias' : 'no bias'}, ${withDx ? 'dx' : 'no dx'}`, () => {
+              const rng = new Rng(caseSeed);
+              const p: DenseParams = { act, N, I, O, x: rng.array(N * I), w: rng.array(O * I, -1.5 / Math.sqrt(I), 1.5 / Math.sqrt(I)),
+                b: bias ? rng.array(O, -0.5, 0.5) : null };
+              const dy = rng.array(N * O);
+              const init = { dx: rng.array(N * I), dw: rng.array(O * I), db: rng.array(O) };
+              const k = core.kernels;
+              const px = put(core, p.x), pw = put(core, p.w), py = put(core, new Float64Array(N * O));
+              k.dense_forward(act, N, I, O, px, pw, bias ? put(core, p.b!) : 0, py);
+              const y = denseForward(p);
+              assertClose('y', get(core, py, N * O), y, FORWARD_TOL, [N, O]);
+
+              const pdx = withDx ? put(core, init.dx) : 0, pdw = put(core, init.dw), pdb = bias ? put(core, init.db) : 0;
+              k.dense_backward(act, N, I, O, px, pw, py, put(core, dy), pdx, pdw, pdb);
+              const g = denseBackward(p, y, dy);
+              if (withDx) assertClose('dx', get(core, pdx, N * I), plus(init.dx, g.dx), GRAD_TOL, [N, I]);
+              assertClose('dw', get(core, pdw, O * I), plus(init.dw, g.dw), GRAD_TOL, [O, I]);
+              if (bias) assertClose('db', get(core, pdb, O), plus(init.db, g.db), GRAD_TOL, [O]);
+              assert.deepEqual(Array.from(get(core, pw, O * I)), Array.from(p.w), 'w was modified');
+            });
+          }
+        }
+      }
+    }
+
+    it('forward by hand: one row, two outputs, relu', () => {
+      // pre = [1, 2]·[[1, −1], [0.5, 0.25]]ᵀ + [1.5, −2] = [0.5, −1] → relu [0.5, 0]
+      const py = put(core, [9, 9]);
+      core.kernels.dense_forward(Act.Relu, 1, 2, 2, put(core, [1, 2]), put(core, [1, -1, 0.5, 0.25]), put(core, [1.5, -2]), py);
+      assert.deepEqual(Array.from(get(core, py, 2)), [0.5, 0]);
+    });
+  });
+}

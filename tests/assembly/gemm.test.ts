@@ -1,0 +1,89 @@
+// sgemm (assembly/gemm.ts) against the reference triple loop (src/reference/gemm.ts), on both builds.
+//
+// Shapes cover every path of a register-blocked SIMD kernel: empty (M = 0, N = 0, K = 0), single
+// elements, sizes that are not multiples of 4 or 8 (SIMD and tile tails), exactly one tile, and several
+// tiles (37, 70). Every shape runs NN, NT and TN, overwriting and accumulating, with tight and padded row
+// strides. Padding between rows is filled with NaN in A and B (a kernel that reads it poisons C) and with
+// a sentinel in C (a kernel that writes it is caught).
+
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gemm } from '../../src/kernels.ts';
+import { gemm } from '../../src/reference/gemm.ts';
+import type { Core } from '../../src/wasm.ts';
+import { BUILDS, get, loadCore, put } from '../helpers/core.ts';
+import { Rng } from '../helpers/random.ts';
+import { assertClose, FORWARD_TOL } from '../helpers/compare.ts';
+
+const SHAPES: [number, number, number][] = [
+  [0, 5, 3], [5, 0, 3], [4, 6, 0], [0, 0, 0], [1, 1, 1], [1, 7, 1], [7, 1, 5], [1, 1, 13],
+  [3, 5, 7], [4, 4, 4], [8, 8, 8], [5, 9, 6], [16, 16, 16], [13, 17, 29], [37, 70, 45], [70, 37, 1], [33, 65, 70],
+];
+const SENTINEL = 12345;
+
+/** A [rows, cols] matrix stored with row stride ld ≥ cols; padding holds `pad`. */
+function stored(rng: Rng, rows: number, cols: number, ld: number, pad: number): Float64Array {
+  const a = new Float64Array(rows * ld).fill(pad);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) a[r * ld + c] = Math.fround(rng.uniform(-1, 1));
+  return a;
+}
+
+/** Elements (r, c) for c < cols of a strided matrix, as a dense [rows, cols] array. */
+function dense(a: ArrayLike<number>, rows: number, cols: number, ld: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = a[r * ld + c];
+  return out;
+}
+
+for (const build of BUILDS) {
+  describe(`sgemm (${build} build)`, () => {
+    let core: Core;
+    before(async () => { core = await loadCore(build); });
+
+    for (const [M, N, K] of SHAPES) {
+      for (const [opName, op] of [['NN', 0], ['NT', Gemm.TransB], ['TN', Gemm.TransA]] as const) {
+        for (const accumulate of [false, true]) {
+          for (const padded of [false, true]) {
+            const flags = op | (accumulate ? Gemm.Accumulate : 0);
+            it(`${opName}${accumulate ? ' +=' : ''} M=${M} N=${N} K=${K}${padded ? ' padded ld' : ''}`, () => {
+              const rng = new Rng(M * 1_000_003 + N * 1009 + K * 17 + flags * 3 + (padded ? 1 : 0));
+              const pad = padded ? 3 : 0;
+              // Stored shapes: A [M, K] or [K, M] (TransA); B [K, N] or [N, K] (TransB); C [M, N].
+              const [aRows, aCols] = op === Gemm.TransA ? [K, M] : [M, K];
+              const [bRows, bCols] = op === Gemm.TransB ? [N, K] : [K, N];
+              const lda = aCols + pad, ldb = bCols + pad, ldc = N + pad;
+              const A = stored(rng, aRows, aCols, lda, padded ? NaN : 0);
+              const B = stored(rng, bRows, bCols, ldb, padded ? NaN : 0);
+              const C0 = stored(rng, M, N, ldc, SENTINEL);
+              const expected = Float64Array.from(C0);
+              gemm(flags, M, N, K, A, lda, B, ldb, expected, ldc);
+
+              const pA = put(core, A), pB = put(core, B), pC = put(core, C0);
+              core.kernels.sgemm(flags, M, N, K, pA, lda, pB, ldb, pC, ldc);
+              const C = get(core, pC, C0.length);
+              assertClose('C', dense(C, M, N, ldc), dense(expected, M, N, ldc), FORWARD_TOL, [M, N]);
+              for (let r = 0; r < M; r++) {
+                for (let c = N; c < ldc; c++) assert.equal(C[r * ldc + c], SENTINEL, `C padding [${r}, ${c}] was written`);
+              }
+            });
+          }
+        }
+      }
+    }
+
+    it('K = 0 overwrites C with zeros, and leaves it unchanged when accumulating', () => {
+      const pC = put(core, [1, 2, 3, 4, 5, 6]);
+      core.kernels.sgemm(Gemm.Accumulate, 2, 3, 0, put(core, [0]), 1, put(core, [0]), 3, pC, 3);
+      assert.deepEqual(Array.from(get(core, pC, 6)), [1, 2, 3, 4, 5, 6]);
+      core.kernels.sgemm(0, 2, 3, 0, put(core, [0]), 1, put(core, [0]), 3, pC, 3);
+      assert.deepEqual(Array.from(get(core, pC, 6)), [0, 0, 0, 0, 0, 0]);
+    });
+
+    it('a 2×2 product by hand', () => {
+      // [[1, 2], [3, 4]] · [[5, 6], [7, 8]] = [[19, 22], [43, 50]]
+      const pC = put(core, [0, 0, 0, 0]);
+      core.kernels.sgemm(0, 2, 2, 2, put(core, [1, 2, 3, 4]), 2, put(core, [5, 6, 7, 8]), 2, pC, 2);
+      assert.deepEqual(Array.from(get(core, pC, 4)), [19, 22, 43, 50]);
+    });
+  });
+}
