@@ -1,0 +1,19 @@
+// The ABI of the numeric core: re-exports only. Every export here is described, with its shapes and
+// accumulate/overwrite contract, in src/kernels.ts (a test checks the two lists match).
+
+/** First byte address free for the façade's allocator (above the core's static data). */
+export function heap_base(): usize {
+  return __heap_base;
+}
+
+/** ABI version; the façade refuses a core whose version differs from src/kernels.ts ABI_VERSION. */
+export function abi_version(): i32 {
+  return 1;
+}
+
+export { sgemm } from "./gemm";
+export { act_forward, act_backward } from "./activations";
+export { rnn_forward, rnn_backward } from "./rnn";
+export { dense_forward, dense_backward } from "./dense";
+export { softmax_forward, softmax_cross_entropy, sigmoid_cross_entropy, mse } from "./loss";
+export { sgd_update, adam_update, clip_grad_norm } from "./optim";

@@ -1,0 +1,64 @@
+// Release-build guard: the hot kernels must really run SIMD, and the core must never allocate.
+// Run: bash scripts/build-wasm.sh && node --import tsx --test tests/assembly/wat.test.ts
+//
+// What the release .wat looks like (AssemblyScript 0.27, -O3, see asconfig.json): every export is a
+// `(func $assembly/<file>/<name>` of its own, but the exports that are thin wrappers contain no vector
+// code themselves: rnn_forward and dense_forward call $assembly/gemm/sgemm and
+// $assembly/activations/bias_act, act_forward calls bias_act, and sgemm dispatches to
+// $assembly/gemm/gemmNT and $assembly/gemm/gemmAB (too big to inline), which hold the register-blocked
+// tiles. So the test asserts f32x4 instructions in the functions that do the arithmetic, and, for each
+// hot export, in the functions it reaches through `call`, so a kernel that lost its SIMD path (or was
+// rewired to a scalar helper) fails here instead of passing quietly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+const wat = readFileSync(new URL('../../build/release.wat', import.meta.url), 'utf8');
+
+/** Function name → body text, split at each `(func $name` header. */
+const funcs = new Map<string, string>();
+const headers = [...wat.matchAll(/^ \(func \$(\S+)/gm)];
+headers.forEach((m, i) => funcs.set(m[1], wat.slice(m.index, headers[i + 1]?.index ?? wat.length)));
+
+/** Export name → function name. */
+const exportsMap = new Map([...wat.matchAll(/\(export "(\w+)" \(func \$(\S+)\)\)/g)].map((m) => [m[1], m[2]]));
+
+/** The function and everything it reaches through direct calls. */
+function reachable(name: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [name];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f) || !funcs.has(f)) continue;
+    seen.add(f);
+    for (const m of funcs.get(f)!.matchAll(/\bcall \$(\S+)/g)) todo.push(m[1]);
+  }
+  return seen;
+}
+
+const hasSimd = (body: string) => /\bf32x4\.(mul|add)\b/.test(body);
+
+test('the arithmetic functions of the hot kernels are SIMD (f32x4.mul / f32x4.add in their own body)', () => {
+  for (const name of ['assembly/gemm/gemmNT', 'assembly/gemm/gemmAB', 'assembly/activations/bias_act', 'assembly/activations/act_grad']) {
+    const body = funcs.get(name);
+    assert.ok(body, `${name} is missing from release.wat (renamed or inlined? update this test)`);
+    assert.ok(hasSimd(body), `${name} has no f32x4 arithmetic`);
+  }
+});
+
+test('every hot export reaches SIMD code', () => {
+  for (const exp of ['sgemm', 'act_forward', 'act_backward', 'rnn_forward', 'rnn_backward', 'dense_forward', 'dense_backward']) {
+    const fn = exportsMap.get(exp);
+    assert.ok(fn, `export ${exp} is missing`);
+    const simd = [...reachable(fn)].filter((f) => hasSimd(funcs.get(f)!));
+    assert.ok(simd.length > 0, `${exp} reaches no function with f32x4 arithmetic`);
+  }
+  // sgemm must reach all three layouts' tiles, not just one of them.
+  const sgemm = reachable(exportsMap.get('sgemm')!);
+  assert.ok(sgemm.has('assembly/gemm/gemmNT') && sgemm.has('assembly/gemm/gemmAB'));
+});
+
+test('the core never allocates (no __new, stub runtime only)', () => {
+  assert.ok(!wat.includes('__new'), 'release.wat contains __new');
+  assert.ok(funcs.size > 10, 'release.wat parsed into functions');
+});
