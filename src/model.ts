@@ -201,37 +201,46 @@ export class Sequential {
     return this.requireBuilt().built.layout.count;
   }
 
+  /** Runs the model on x ([samples, steps, features] or [samples, features]) in batches of batchSize. */
+  predict(x: TensorLike, options: { batchSize?: number } = {}): Tensor {
+    return this.run(x, options, 'predict').output;
+  }
+
   /**
-   * Runs the model on x ([samples, steps, features] or [samples, features]) in batches. Returns the
-   * output, or [output, finalState] when the last layer has returnState.
+   * Like predict, for a model whose last layer has returnState: returns [output, final state [samples, units]]
+   * (Keras returns the same pair).
    */
-  predict(x: TensorLike, options: { batchSize?: number } = {}): Tensor | Tensor[] {
+  predictWithState(x: TensorLike, options: { batchSize?: number } = {}): [Tensor, Tensor] {
+    const { output, state } = this.run(x, options, 'predictWithState');
+    if (!state) throw new Error('predictWithState needs a last layer with returnState: true');
+    return [output, state];
+  }
+
+  private run(x: TensorLike, options: { batchSize?: number }, where: string): { output: Tensor; state?: Tensor } {
     this.checkAlive();
-    const o = checkOptions(options, ['batchSize'], 'Sequential.predict');
-    const batchSize = integer(o.batchSize, 'predict batchSize', 32);
+    const o = checkOptions(options, ['batchSize'], `Sequential.${where}`);
+    const batchSize = integer(o.batchSize, `${where} batchSize`, 32);
     const data = this.checkData(x, undefined);
     const head = this.layers[this.layers.length - 1];
     const outShape = head.output;
     const T = data.steps;
     const width = outShape.features;
-    const perSample = outShape.sequence ? T * width : width;
-    const out = new Float32Array(data.samples * perSample);
-    const withState = head instanceof SimpleRNN && head.returnState;
-    const state = withState ? new Float32Array(data.samples * head.units) : undefined;
+    const out = new Float32Array(data.samples * (outShape.sequence ? T * width : width));
+    const stateLayer = head instanceof SimpleRNN && head.returnState ? head : undefined;
+    const state = stateLayer ? new Float32Array(data.samples * stateLayer.units) : undefined;
     for (let start = 0; start < data.samples; start += batchSize) {
       const B = Math.min(batchSize, data.samples - start);
-      const indices = range(start, B);
-      const plan = this.loadBatch(data, indices);
+      const plan = this.loadBatch(data, range(start, B));
       const outputs = this.forward(plan, B, T, false);
       const view = this.core.heap.f32();
       gatherBatchMajor(view, outputs[outputs.length - 1] >> 2, out, start, B, outShape.sequence ? T : 1, width);
-      if (state && head instanceof SimpleRNN) {
-        const ptr = head.finalState(this.workspaceBase() + plan.layers[this.layers.length - 1].scratch, B, T);
-        gatherBatchMajor(view, ptr >> 2, state, start, B, 1, head.units);
+      if (stateLayer && state) {
+        const ptr = stateLayer.finalState(this.workspaceBase() + plan.layers[this.layers.length - 1].scratch, B, T);
+        gatherBatchMajor(view, ptr >> 2, state, start, B, 1, stateLayer.units);
       }
     }
     const output = new Tensor(out, outShape.sequence ? [data.samples, T, width] : [data.samples, width]);
-    return state && head instanceof SimpleRNN ? [output, new Tensor(state, [data.samples, head.units])] : output;
+    return stateLayer && state ? { output, state: new Tensor(state, [data.samples, stateLayer.units]) } : { output };
   }
 
   /** Mean loss and metrics of the compiled model on (x, y). */

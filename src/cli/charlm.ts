@@ -120,7 +120,7 @@ export function sampleLines(model: Sequential, count: number, options: { tempera
       const window = context.slice(-steps);
       const x = new Float32Array(window.length * V);
       window.forEach((id, t) => { x[t * V + id] = 1; });
-      const probs = (model.predict(new Tensor(x, [1, window.length, V])) as Tensor).data;
+      const probs = model.predict(new Tensor(x, [1, window.length, V])).data;
       const next = sample(probs.subarray((window.length - 1) * V, window.length * V), options.temperature, rng);
       if (next === 0) break;
       line += vocab.chars[next];

@@ -55,7 +55,7 @@ for (const activation of ['tanh', 'relu', 'sigmoid'] as const) {
           wIh: w['simple_rnn.weight_ih_l0'].data, wHh: w['simple_rnn.weight_hh_l0'].data,
           bIh: w['simple_rnn.bias_ih_l0'].data, bHh: w['simple_rnn.bias_hh_l0'].data,
         });
-        const y = model.predict(x) as Tensor;
+        const y = model.predict(x);
         if (returnSequences) {
           assert.deepEqual(y.shape, [B, T, H]);
           // Keras goBackwards: the returned sequence is in processing order, so step s holds the state
@@ -84,16 +84,18 @@ test('goBackwards equals running forward on the time-reversed input', () => {
   const x = randomData(rng, [B, T, I]);
   const reversed = new Float32Array(x.data.length);
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) reversed.set(x.data.subarray((b * T + t) * I, (b * T + t + 1) * I), (b * T + T - 1 - t) * I);
-  assert.deepEqual((backwards.predict(x) as Tensor).data, (forwards.predict(tensor(reversed, [B, T, I])) as Tensor).data);
+  assert.deepEqual(backwards.predict(x).data, forwards.predict(tensor(reversed, [B, T, I])).data);
 });
 
-test('returnState on the last layer returns [sequence, final state]', () => {
+test('returnState on the last layer: predictWithState returns [sequence, final state]', () => {
   const model = new Sequential({ layers: [layers.simpleRNN({ units: 4, returnSequences: true, returnState: true, inputShape: [3, 2] })] });
-  const out = model.predict(randomData(new Rng(1), [2, 3, 2]));
-  assert.ok(Array.isArray(out) && out.length === 2);
-  const [seq, state] = out;
+  const x = randomData(new Rng(1), [2, 3, 2]);
+  const [seq, state] = model.predictWithState(x);
   assert.deepEqual(state.shape, [2, 4]);
+  assert.deepEqual(seq.data, model.predict(x).data);
   for (let b = 0; b < 2; b++) assert.deepEqual(state.data.subarray(b * 4, b * 4 + 4), seq.data.subarray((b * 3 + 2) * 4, (b * 3 + 3) * 4));
+  const plain = new Sequential({ layers: [layers.simpleRNN({ units: 4, inputShape: [3, 2] })] });
+  assert.throws(() => plain.predictWithState(x), /needs a last layer with returnState: true/);
   assert.throws(() => new Sequential({ layers: [layers.simpleRNN({ units: 4, returnState: true, returnSequences: true, inputShape: [3, 2] }), layers.dense({ units: 1 })] }).build(),
     /returnState is only supported on the last layer/);
 });
@@ -109,18 +111,18 @@ test('a dense head on every step (sequence output) and on vectors matches the re
   const hs = rnnForward({ act: Act.Tanh, reverse: 0, T: 4, B: 2, I: 3, H: 6, x: timeMajor(x),
     wIh: w['simple_rnn.weight_ih_l0'].data, wHh: w['simple_rnn.weight_hh_l0'].data, bIh: w['simple_rnn.bias_ih_l0'].data, bHh: w['simple_rnn.bias_hh_l0'].data });
   const ref = denseForward({ act: Act.Tanh, N: 8, I: 6, O: 2, x: hs, w: w['dense.weight'].data, b: w['dense.bias'].data });
-  const y = model.predict(x) as Tensor;
+  const y = model.predict(x);
   assert.deepEqual(y.shape, [2, 4, 2]);
   for (let b = 0; b < 2; b++) for (let t = 0; t < 4; t++) {
     assertClose(y.data.subarray((b * 4 + t) * 2, (b * 4 + t + 1) * 2), ref.subarray((t * 2 + b) * 2, (t * 2 + b + 1) * 2), 1e-5, `b${b} t${t}`);
   }
   // Steps are not fixed (inputShape [null, 3]): another length works with the same weights.
-  assert.deepEqual((model.predict(randomData(rng, [1, 9, 3])) as Tensor).shape, [1, 9, 2]);
+  assert.deepEqual(model.predict(randomData(rng, [1, 9, 3])).shape, [1, 9, 2]);
 });
 
 test('softmax head predictions sum to one per row', () => {
   const model = new Sequential({ layers: [layers.simpleRNN({ units: 5, inputShape: [4, 3] }), layers.dense({ units: 6, activation: 'softmax' })] });
-  const y = model.predict(randomData(new Rng(2), [3, 4, 3], 3)) as Tensor;
+  const y = model.predict(randomData(new Rng(2), [3, 4, 3], 3));
   for (let r = 0; r < 3; r++) assert.ok(Math.abs(y.data.subarray(r * 6, r * 6 + 6).reduce((a, b) => a + b, 0) - 1) < 1e-6);
 });
 
@@ -220,8 +222,8 @@ test('inputs: nested arrays and { data, shape } give the same result', () => {
   const model = new Sequential({ layers: [layers.simpleRNN({ units: 3, inputShape: [2, 2] })] });
   const nested = [[[0.1, 0.2], [0.3, 0.4]], [[-1, 0], [0, 1]]];
   const flat = { data: new Float32Array([0.1, 0.2, 0.3, 0.4, -1, 0, 0, 1]), shape: [2, 2, 2] };
-  assert.deepEqual((model.predict(nested) as Tensor).data, (model.predict(flat) as Tensor).data);
-  assert.deepEqual((model.predict(nested) as Tensor).toArray().length, 2);
+  assert.deepEqual(model.predict(nested).data, model.predict(flat).data);
+  assert.deepEqual(model.predict(nested).toArray().length, 2);
 });
 
 test('clear errors for bad input, and a failed call leaves the model unchanged', async () => {
@@ -275,7 +277,7 @@ test('predict before build, and use after dispose, are clear errors', () => {
   const model = new Sequential({ layers: [layers.simpleRNN({ units: 3 })] });
   assert.throws(() => model.predict([[[1, 2]]]), /the model is not built: give the first layer an inputShape/);
   model.build([null, 2]);
-  assert.deepEqual((model.predict([[[1, 2]]]) as Tensor).shape, [1, 3]);
+  assert.deepEqual(model.predict([[[1, 2]]]).shape, [1, 3]);
   model.dispose();
   assert.throws(() => model.predict([[[1, 2]]]), /disposed/);
 });

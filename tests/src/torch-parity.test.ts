@@ -58,7 +58,7 @@ for (const f of fixtures) {
     const x = tensor(f.tensors.x.data, f.tensors.x.shape);
 
     const body = buildModel(f, false);
-    const states = body.predict(x) as Tensor;
+    const states = body.predict(x);
     assertClose('output', states.data, f.tensors.output.data, 1e-5);
     const last = new Float32Array(B * H);
     for (let b = 0; b < B; b++) last.set(states.data.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
@@ -66,7 +66,7 @@ for (const f of fixtures) {
     body.dispose();
 
     const model = buildModel(f, true);
-    const predicted = (model.predict(x) as Tensor).data;
+    const predicted = model.predict(x).data;
     const fcOut = f.tensors.fc_out.data;
     assertClose('prediction', predicted, f.config.loss === 'mse' ? fcOut : softmaxRows(fcOut, O), 1e-5);
     model.compile({ optimizer: optimizers.sgd({ learningRate: 0 }), loss: f.config.loss === 'mse' ? 'mse' : 'sparseCategoricalCrossentropy' });
