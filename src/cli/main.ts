@@ -24,7 +24,7 @@ Usage:
 Trains a character-level SimpleRNN on the lines of FILE (one name, word or short line per line) and saves it.
   --data FILE         training text (UTF-8), one sample per line (required)
   --out FILE          where to save the model (default: model.safetensors)
-  --epochs N          passes over the data (default: 12)
+  --epochs N          passes over the data (default: 20)
   --units N           hidden units of the RNN (default: 128)
   --steps N           context length in characters (default: 16)
   --batch-size N      windows per optimizer step (default: 32)
@@ -81,7 +81,7 @@ function optionNames(command: string): string[] {
 async function train(lines: string[], values: Values): Promise<void> {
   const units = int(values.units, 'units', 128);
   const steps = int(values.steps, 'steps', 16);
-  const epochs = int(values.epochs, 'epochs', 12);
+  const epochs = int(values.epochs, 'epochs', 20);
   const batchSize = int(values['batch-size'], 'batch-size', 32);
   const seed = int(values.seed, 'seed', 42, 0);
   const samples = int(values.samples, 'samples', 10, 0);
