@@ -80,13 +80,16 @@ export class Heap {
   private grow(size: number): number {
     const last = this.freeSpans[this.freeSpans.length - 1];
     const tailFree = last && last.start + last.size === this.end ? last.size : 0;
-    const pages = Math.ceil((size - tailFree) / PAGE);
+    // Pages are counted from the memory's real size, which may differ from `end`: the base may lie past the
+    // initial memory, or someone may have grown the memory already.
+    const needed = this.end - tailFree + size;
+    const pages = Math.max(0, Math.ceil((needed - this.memory.buffer.byteLength) / PAGE));
     try {
       this.memory.grow(pages);
     } catch {
       throw new Error(`heap: out of memory: could not grow wasm memory by ${pages} pages (${(pages * PAGE / 2 ** 20).toFixed(1)} MiB) for a block of ${size} bytes`);
     }
-    const added = pages * PAGE;
+    const added = this.memory.buffer.byteLength - this.end;
     if (tailFree > 0) last.size += added;
     else this.freeSpans.push({ start: this.end, size: added });
     this.end += added;

@@ -18,8 +18,9 @@ export function progressCallbacks(out: ProgressOutput, epochs: number, batchesPe
   let currentEpoch = 0;
   const eta = (done: number, total: number): string => {
     if (done === 0) return '?';
-    const seconds = ((performance.now() - started) / 1000) * (total - done) / done;
-    return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.round(seconds)}s`;
+    // Rounded once, before splitting into minutes and seconds (so 119.6 s is 2m00s, not 1m60s).
+    const seconds = Math.round(((performance.now() - started) / 1000) * (total - done) / done);
+    return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
   };
   return {
     onEpochBegin(epoch) {

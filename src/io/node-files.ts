@@ -6,10 +6,13 @@ import { saveModel, loadModel } from './model-file.ts';
 import type { Sequential } from '../model.ts';
 
 const DEFAULT_MAX_BYTES = 2 ** 30;
+/** Numbers this process's temporary files, so concurrent saves never share one. */
+let saves = 0;
 
 export async function saveModelFile(model: Sequential, path: string, options: { includeOptimizer?: boolean } = {}): Promise<void> {
   const bytes = saveModel(model, options);
-  const temporary = `${path}.${process.pid}.tmp`;
+  // A name of its own per call: concurrent saves to one path (same process too) must not share a temporary file.
+  const temporary = `${path}.${process.pid}-${++saves}.tmp`;
   try {
     await writeFile(temporary, bytes);
     await rename(temporary, path);
