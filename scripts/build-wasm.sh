@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds the numeric core (assembly/) into build/{release,debug}.wasm and their .wat text, per asconfig.json.
+# Builds the numeric core (assembly/) per asconfig.json: build/<target>.wasm and its .wat text for each
+# target named (default: release and debug).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-asc=node_modules/.bin/asc
-"$asc" --config asconfig.json --target release
-"$asc" --config asconfig.json --target debug
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(release debug)
+for target in "${targets[@]}"; do
+  node_modules/.bin/asc --config asconfig.json --target "$target"
+done
