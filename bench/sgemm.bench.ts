@@ -1,0 +1,110 @@
+// The sgemm kernel in GFLOP/s over a grid of shapes recur's layers produce, for NN, NT and TN, against
+// tf.matMul (transposeA / transposeB) on tfjs's cpu and wasm backends with the same stored layouts.
+//
+//   node --import tsx bench/sgemm.bench.ts <recur | tfjs-cpu | tfjs-wasm>
+//
+// Operands stay resident in each library's memory (recur's linear memory, tfjs tensors) and no result is
+// read back inside the timed call: this measures the kernel plus one call's dispatch, not copies. Every
+// case is checked against an f64 triple loop before it is timed.
+
+import { Gemm } from '../src/kernels.ts';
+import { Rng } from '../src/random.ts';
+import { loadCore, put, zeros, get } from '../tests/helpers/core.ts';
+import { emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, time, uniform, type Row } from './common.ts';
+
+/** [M, N, K] */
+const SHAPES: readonly (readonly [number, number, number])[] = [
+  [1, 512, 160], // GEMV-like: one LSTM step at batch 1 ([x_t, h] · the stacked gate weights)
+  [64, 512, 160], // the same step at batch 64
+  [2048, 128, 32], // input projection of a whole sequence (T·B = 2048 rows, I = 32 → H = 128)
+  [128, 128, 128],
+  [256, 256, 256],
+  [37, 70, 33], // odd sizes: every scalar tail of the register tiles
+];
+const TRANSPOSES = ['NN', 'NT', 'TN'] as const;
+type Transpose = (typeof TRANSPOSES)[number];
+
+const peer = peerFromArgv('sgemm.bench.ts');
+
+interface Case {
+  name: string;
+  trans: Transpose;
+  M: number;
+  N: number;
+  K: number;
+  /** A as stored: [M, K], or [K, M] for TN. */
+  a: Float32Array;
+  /** B as stored: [K, N], or [N, K] for NT. */
+  b: Float32Array;
+  expected: Float64Array;
+}
+
+/** C = op(A)·op(B) in f64, indexing A and B as stored. */
+function reference(c: Omit<Case, 'expected' | 'name'>): Float64Array {
+  const { trans, M, N, K, a, b } = c;
+  const out = new Float64Array(M * N);
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) {
+        s += (trans === 'TN' ? a[k * M + m] : a[m * K + k]) * (trans === 'NT' ? b[n * K + k] : b[k * N + n]);
+      }
+      out[m * N + n] = s;
+    }
+  }
+  return out;
+}
+
+const rng = new Rng(7);
+const cases: Case[] = [];
+for (const [M, N, K] of SHAPES) {
+  for (const trans of TRANSPOSES) {
+    const c = { trans, M, N, K, a: uniform(rng, M * K, -1, 1), b: uniform(rng, K * N, -1, 1) };
+    cases.push({ ...c, name: `${trans} ${M}×${N}×${K}`, expected: reference(c) });
+  }
+}
+
+/** Per case: `run` computes C and leaves it where the peer keeps it; `result` computes it and reads it back. */
+interface Prepared { run: () => void; result: () => ArrayLike<number> }
+
+async function prepare(): Promise<{ info: string; prepared: Prepared[] }> {
+  if (peer === 'recur') {
+    const core = await loadCore('release');
+    const k = core.kernels;
+    const prepared = cases.map(({ trans, M, N, K, a, b }): Prepared => {
+      const flags = trans === 'NT' ? Gemm.TransB : trans === 'TN' ? Gemm.TransA : 0;
+      const A = put(core, a), B = put(core, b), C = zeros(core, M * N);
+      const lda = trans === 'TN' ? M : K, ldb = trans === 'NT' ? K : N;
+      const run = (): void => k.sgemm(flags, M, N, K, A, lda, B, ldb, C, N);
+      return { run, result: () => { run(); return get(core, C, M * N); } };
+    });
+    return { info: 'recur sgemm export, release core (SIMD)', prepared };
+  }
+  const { tf, info } = await tfjsOn(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
+  const prepared = cases.map(({ trans, M, N, K, a, b }): Prepared => {
+    const A = tf.tensor2d(a, trans === 'TN' ? [K, M] : [M, K]);
+    const B = tf.tensor2d(b, trans === 'NT' ? [N, K] : [K, N]);
+    const product = () => tf.matMul(A, B, trans === 'TN', trans === 'NT');
+    return {
+      run: () => product().dispose(),
+      result: () => { const c = product(); const data = c.dataSync(); c.dispose(); return data; },
+    };
+  });
+  return { info: `${info}, tf.matMul`, prepared };
+}
+
+const { info, prepared } = await prepare();
+// Check every case before timing any, so a wrong kernel fails fast.
+const errors = cases.map((c, i) => {
+  const err = maxAbsDiff(prepared[i].result(), c.expected);
+  // f32 rounding of a K-term sum of products of values in [-1, 1) stays far below 2e-6·K.
+  gate(`${peer} ${c.name} vs f64 reference`, err, 2e-6 * c.K);
+  return err;
+});
+const rows: Row[] = cases.map((c, i) => ({
+  case: c.name,
+  ...time(`sgemm ${peer} ${c.name}`, prepared[i].run, 0.3),
+  flop: 2 * c.M * c.N * c.K,
+  maxErr: errors[i],
+}));
+emit({ bench: 'sgemm', peer, info, rows });
