@@ -197,9 +197,9 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
 
 // ---- helpers for bias gradients and gradient sums -----------------------------------------------
 
-/** dst[C] += Σ over rows of x[R, C] (row stride C): db += onesᵀ·dpre. */
-export function add_col_sums(R: i32, C: i32, x: usize, dst: usize): void {
-  const ld = <usize>C << 2;
+/** dst[C] += Σ over rows of x[R, C] (row stride ldx elements, ≥ C): db += onesᵀ·dpre. */
+export function add_col_sums(R: i32, C: i32, x: usize, ldx: i32, dst: usize): void {
+  const ld = <usize>ldx << 2;
   let j = 0;
   for (; j + 4 <= C; j += 4) colSums(4, R, x + (<usize>j << 2), ld, dst + (<usize>j << 2));
   for (; j < C; j++) colSums(1, R, x + (<usize>j << 2), ld, dst + (<usize>j << 2));

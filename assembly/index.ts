@@ -8,12 +8,15 @@ export function heap_base(): usize {
 
 /** ABI version; the façade refuses a core whose version differs from src/kernels.ts ABI_VERSION. */
 export function abi_version(): i32 {
-  return 1;
+  return 2;
 }
 
 export { sgemm } from "./gemm";
 export { act_forward, act_backward } from "./activations";
 export { rnn_forward, rnn_backward } from "./rnn";
+export { lstm_forward, lstm_backward } from "./lstm";
+export { gru_forward, gru_backward } from "./gru";
+export { embedding_forward, embedding_backward } from "./embedding";
 export { dense_forward, dense_backward } from "./dense";
 export { softmax_forward, softmax_cross_entropy, sigmoid_cross_entropy, mse } from "./loss";
 export { sgd_update, adam_update, clip_grad_norm } from "./optim";

@@ -10,8 +10,15 @@
 // (+=) so that several contributions (time steps, both directions of a layer, several consumers) sum;
 // zeroing is the caller's job. Buffers documented as "consumed" are overwritten with scratch values.
 //
-// Dims legend: T time steps, B batch, I input features, H hidden units, N rows (= T·B or B), O outputs,
-// C classes.
+// Dims legend: T time steps, B batch, I input features, H hidden units, G gate rows (4H LSTM, 3H GRU),
+// N rows (= T·B or B), O outputs, C classes, V vocabulary size, D embedding width.
+//
+// Sequences of different lengths (all recurrent kernels): `lengths` is 0 (every sequence has T steps) or
+// the address of B little-endian i32 lengths in [0, T]. At a position t ≥ lengths[b] row b is padding:
+// its state is carried unchanged (h_t = h_prev, and c_t = c_prev for LSTM) and no gate is computed, so
+// in the forward direction hs[T−1] holds each sequence's state at its own last step, and in the reverse
+// direction the padding is visited first and only carries h0 to the sequence's own end. Backward treats
+// padding as the identity: dh_prev += dh_t for those rows, and they add nothing to weight gradients.
 //
 // A test (tests/src/kernels.test.ts) checks that this interface and the real exports list the same names.
 
@@ -54,25 +61,86 @@ export interface Kernels {
 
   /**
    * SimpleRNN over a whole sequence, time-major: h_t = act(x_t·W_ihᵀ + b_ih + h_prev·W_hhᵀ + b_hh).
-   * x [T, B, I]; w_ih [H, I]; w_hh [H, H]; b_ih, b_hh [H] or 0; h0 [B, H] or 0 (zeros).
+   * x [T, B, I]; w_ih [H, I]; w_hh [H, H]; b_ih, b_hh [H] or 0; h0 [B, H] or 0 (zeros); lengths [B] i32 or 0.
    * hs [T, B, H] (out): hs[t] is the state after consuming x[t], at x's position t.
    * reverse = 0 runs t = 0..T−1 (h_prev of t is hs[t−1], h0 for t = 0);
    * reverse = 1 runs t = T−1..0 (h_prev of t is hs[t+1], h0 for t = T−1). The final state is
    * hs[T−1] (forward) or hs[0] (reverse). Input projections of all steps are one GEMM.
    */
   rnn_forward(act: number, reverse: number, T: number, B: number, I: number, H: number,
-    x: number, w_ih: number, w_hh: number, b_ih: number, b_hh: number, h0: number, hs: number): void;
+    x: number, w_ih: number, w_hh: number, b_ih: number, b_hh: number, h0: number, lengths: number, hs: number): void;
 
   /**
-   * Backpropagation through time for rnn_forward (same act, reverse, dims, x, weights, h0, hs).
+   * Backpropagation through time for rnn_forward (same act, reverse, dims, x, weights, h0, lengths, hs).
    * dhs [T, B, H] (consumed): dLoss/d hs[t] from above (zeros where a step's output is unused); it is
    * overwritten with the pre-activation gradients. dh_last [B, H] or 0: dLoss/d(final state), added to
    * the last processed step. Accumulates (+=): dx [T, B, I] or 0, dw_ih [H, I], dw_hh [H, H],
    * db_ih and db_hh [H] or 0, dh0 [B, H] or 0.
    */
   rnn_backward(act: number, reverse: number, T: number, B: number, I: number, H: number,
-    x: number, w_ih: number, w_hh: number, h0: number, hs: number, dhs: number, dh_last: number,
+    x: number, w_ih: number, w_hh: number, h0: number, lengths: number, hs: number, dhs: number, dh_last: number,
     dx: number, dw_ih: number, dw_hh: number, db_ih: number, db_hh: number, dh0: number): void;
+
+  /**
+   * LSTM over a whole sequence (PyTorch nn.LSTM, gate order i, f, g, o):
+   *   [i, f, g, o] = [ract, ract, act, ract](x_t·W_ihᵀ + b_ih + h_prev·W_hhᵀ + b_hh)
+   *   c_t = f ⊙ c_prev + i ⊙ g;   h_t = o ⊙ act(c_t)
+   * act is the cell activation (Keras `activation`, tanh by default), ract the gate activation (Keras
+   * `recurrentActivation`, sigmoid by default). x [T, B, I]; w_ih [G, I]; w_hh [G, H]; b_ih, b_hh [G] or 0;
+   * h0, c0 [B, H] or 0; lengths [B] i32 or 0. Outputs, position-aligned like rnn_forward: hs, cs [T, B, H]
+   * (states after consuming x[t]); gates [T, B, G]: the activated gates i, f, g, o (the cache for backward;
+   * rows at padded positions are zeros). act(c_t) is not cached: backward recomputes it from cs.
+   * The input projections of all steps are one GEMM; each step's recurrent GEMM is fused with the gates.
+   */
+  lstm_forward(act: number, ract: number, reverse: number, T: number, B: number, I: number, H: number,
+    x: number, w_ih: number, w_hh: number, b_ih: number, b_hh: number, h0: number, c0: number, lengths: number,
+    hs: number, cs: number, gates: number): void;
+
+  /**
+   * BPTT for lstm_forward (same arguments and caches). gates (consumed) is overwritten with the
+   * pre-activation gate gradients; dhs [T, B, H] (consumed) as in rnn_backward; dh_last, dc_last [B, H]
+   * or 0: gradients of the final h and c, added at the last processed step. work: scratch of B·H floats
+   * (the dc carried between steps). Accumulates: dx [T, B, I] or 0,
+   * dw_ih [G, I], dw_hh [G, H], db_ih, db_hh [G] or 0, dh0, dc0 [B, H] or 0.
+   */
+  lstm_backward(act: number, ract: number, reverse: number, T: number, B: number, I: number, H: number,
+    x: number, w_ih: number, w_hh: number, h0: number, c0: number, lengths: number, hs: number, cs: number,
+    gates: number, dhs: number, dh_last: number, dc_last: number, work: number,
+    dx: number, dw_ih: number, dw_hh: number, db_ih: number, db_hh: number, dh0: number, dc0: number): void;
+
+  /**
+   * GRU over a whole sequence (PyTorch nn.GRU, gate order r, z, n):
+   *   r = ract(W_ir x + b_ir + W_hr h + b_hr);  z = ract(W_iz x + b_iz + W_hz h + b_hz)
+   *   resetAfter = 1 (PyTorch, Keras reset_after=True):  n = act(W_in x + b_in + r ⊙ (W_hn h + b_hn))
+   *   resetAfter = 0 (the original, Keras reset_after=False): n = act(W_in x + b_in + W_hn (r ⊙ h) + b_hn)
+   *   h_t = (1 − z) ⊙ n + z ⊙ h_prev
+   * x [T, B, I]; w_ih [G, I]; w_hh [G, H]; b_ih, b_hh [G] or 0; h0 [B, H] or 0; lengths [B] i32 or 0.
+   * Outputs: hs [T, B, H]; gates [T, B, 4H]: r, z, n (activated) and a fourth block the backward needs
+   * (W_hn h + b_hn when resetAfter = 1, r ⊙ h_prev when resetAfter = 0); rows at padded positions are zeros.
+   */
+  gru_forward(act: number, ract: number, resetAfter: number, reverse: number, T: number, B: number, I: number, H: number,
+    x: number, w_ih: number, w_hh: number, b_ih: number, b_hh: number, h0: number, lengths: number,
+    hs: number, gates: number): void;
+
+  /**
+   * BPTT for gru_forward (same arguments and caches). gates (consumed) becomes scratch; dhs [T, B, H]
+   * (consumed) and dh_last [B, H] or 0 as in rnn_backward. work: scratch of B·H floats (used when
+   * resetAfter = 0; may be 0 when resetAfter = 1). Accumulates: dx or 0,
+   * dw_ih [G, I], dw_hh [G, H], db_ih, db_hh [G] or 0, dh0 [B, H] or 0.
+   */
+  gru_backward(act: number, ract: number, resetAfter: number, reverse: number, T: number, B: number, I: number, H: number,
+    x: number, w_ih: number, w_hh: number, h0: number, lengths: number, hs: number, gates: number,
+    dhs: number, dh_last: number, work: number,
+    dx: number, dw_ih: number, dw_hh: number, db_ih: number, db_hh: number, dh0: number): void;
+
+  /**
+   * Embedding lookup: out[n, :] = table[ids[n], :] for N ids stored as f32 integers in [0, V) (checked by
+   * the façade). table [V, D]; out [N, D].
+   */
+  embedding_forward(N: number, D: number, ids: number, table: number, out: number): void;
+
+  /** dtable[ids[n], :] += dout[n, :] (accumulate; repeated ids add up). */
+  embedding_backward(N: number, D: number, ids: number, dout: number, dtable: number): void;
 
   /** y[N, O] = act(x[N, I]·wᵀ + b); w [O, I] (PyTorch nn.Linear layout); b [O] or 0. */
   dense_forward(act: number, N: number, I: number, O: number, x: number, w: number, b: number, y: number): void;
@@ -129,9 +197,10 @@ export interface Kernels {
 /** Names of every export of the core, for the interface test and the loader's check. */
 export const KERNEL_NAMES = [
   'memory', 'heap_base', 'abi_version', 'sgemm', 'act_forward', 'act_backward', 'rnn_forward', 'rnn_backward',
+  'lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward', 'embedding_forward', 'embedding_backward',
   'dense_forward', 'dense_backward', 'softmax_forward', 'softmax_cross_entropy', 'sigmoid_cross_entropy',
   'mse', 'sgd_update', 'adam_update', 'clip_grad_norm',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** The ABI version this façade speaks; must equal the core's abi_version(). */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;

@@ -7,6 +7,9 @@
 //   hs [T, B, H]: hs[t] is the state after consuming x[t], stored at x's position t.
 //   reverse = 0 processes t = 0..T−1 (h_prev = hs[t−1], h0 at t = 0), final state hs[T−1];
 //   reverse = 1 processes t = T−1..0 (h_prev = hs[t+1], h0 at t = T−1), final state hs[0].
+//   lengths [B] (optional): at t ≥ lengths[b] row b is padding and carries h_prev unchanged (h_t = h_prev), so
+//   the forward direction ends each sequence at its own last step and the reverse direction carries h0 through
+//   the padding to the sequence's own end; backward passes dh_t straight to h_prev there (the identity).
 // Backward returns FRESH gradient arrays (the kernel accumulates into the caller's; tests account for that),
 // and does not consume dhs.
 
@@ -26,6 +29,8 @@ export interface RnnParams {
   bIh?: ArrayLike<number> | null;
   bHh?: ArrayLike<number> | null;
   h0?: ArrayLike<number> | null;
+  /** [B] valid steps per row, each in [0, T] (optional: every row has T steps). */
+  lengths?: ArrayLike<number> | null;
 }
 
 export interface RnnGrads {
@@ -55,6 +60,11 @@ export function finalStep(T: number, reverse: number | boolean): number {
   return reverse ? 0 : T - 1;
 }
 
+/** Whether position t of row b is padding (t ≥ lengths[b]); shared by every recurrent reference. */
+export function isPadding(lengths: ArrayLike<number> | null | undefined, t: number, b: number): boolean {
+  return lengths ? t >= lengths[b] : false;
+}
+
 /** h_prev[b, j] for step t (from hs of the previously processed step, or h0, or 0). */
 function hPrev(p: RnnParams, hs: ArrayLike<number>, t: number, b: number, j: number): number {
   const { T, B, H } = p;
@@ -70,6 +80,10 @@ export function rnnForward(p: RnnParams): Float64Array {
   const hs = new Float64Array(T * B * H);
   for (const t of stepOrder(T, p.reverse)) {
     for (let b = 0; b < B; b++) {
+      if (isPadding(p.lengths, t, b)) {
+        for (let h = 0; h < H; h++) hs[(t * B + b) * H + h] = hPrev(p, hs, t, b, h);
+        continue;
+      }
       for (let h = 0; h < H; h++) {
         let pre = (bIh ? bIh[h] : 0) + (bHh ? bHh[h] : 0);
         for (let i = 0; i < I; i++) pre += x[(t * B + b) * I + i] * wIh[h * I + i];
@@ -103,14 +117,17 @@ export function rnnBackward(p: RnnParams, hs: ArrayLike<number>, dhs: ArrayLike<
   for (let s = T - 1; s >= 0; s--) {
     const t = order[s];
     const dpre = new Float64Array(B * H);
+    const nextCarry = new Float64Array(B * H);
     for (let b = 0; b < B; b++) {
       for (let h = 0; h < H; h++) {
         const k = (t * B + b) * H + h;
-        dpre[b * H + h] = (dhs[k] + carry[b * H + h]) * derivativeFromOutput(act, hs[k]);
+        // Padding: h_t = h_prev, so dLoss/d h_prev gets dLoss/d h_t unchanged and no weight sees it.
+        if (isPadding(p.lengths, t, b)) nextCarry[b * H + h] = dhs[k] + carry[b * H + h];
+        else dpre[b * H + h] = (dhs[k] + carry[b * H + h]) * derivativeFromOutput(act, hs[k]);
       }
     }
-    const nextCarry = new Float64Array(B * H);
     for (let b = 0; b < B; b++) {
+      if (isPadding(p.lengths, t, b)) continue;
       for (let h = 0; h < H; h++) {
         const d = dpre[b * H + h];
         g.dbIh[h] += d;

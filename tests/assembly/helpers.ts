@@ -43,3 +43,60 @@ export function maxErr(got: usize, want: StaticArray<f64>, n: i32): f64 {
   }
   return e;
 }
+
+// ---- for the cell specs (naive f64 forward + central-difference gradients) ----------------------------
+
+/** n values rnd(scale) as f64 (f32 numbers, so f32buf() copies them exactly). */
+export function rand64(n: i32, scale: f32 = 1): StaticArray<f64> {
+  const a = new StaticArray<f64>(n);
+  for (let i = 0; i < n; i++) a[i] = rnd(scale);
+  return a;
+}
+
+/** A new f32 buffer holding a. */
+export function f32buf(a: StaticArray<f64>): usize {
+  const p = buf(a.length, 0);
+  for (let i = 0; i < a.length; i++) store<f32>(p + (<usize>i << 2), <f32>a[i]);
+  return p;
+}
+
+/** A new i32 buffer holding a (the lengths argument of the recurrent kernels). */
+export function i32buf(a: StaticArray<i32>): usize {
+  const p = heap.alloc(<usize>max(a.length, 1) << 2);
+  for (let i = 0; i < a.length; i++) store<i32>(p + (<usize>i << 2), a[i]);
+  return p;
+}
+
+/** act(x) in f64 for an activation code (0 linear, 1 tanh, 2 sigmoid, 3 relu). */
+export function act64(a: i32, x: f64): f64 {
+  if (a == 1) return Math.tanh(x);
+  if (a == 2) return 1 / (1 + Math.exp(-x));
+  if (a == 3) return Math.max(x, 0);
+  return x;
+}
+
+/** Central-difference gradient (f64, step 1e-6) of loss() with respect to every element of p. */
+export function numGrad(p: StaticArray<f64>, loss: () => f64): StaticArray<f64> {
+  const g = new StaticArray<f64>(p.length);
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i];
+    p[i] = v + 1e-6;
+    const lp = loss();
+    p[i] = v - 1e-6;
+    const lm = loss();
+    p[i] = v;
+    g[i] = (lp - lm) / 2e-6;
+  }
+  return g;
+}
+
+/** Like maxErr for an accumulated gradient: compares got[i] − base[i] (f32 buffers) with want[i]. */
+export function maxAddErr(got: usize, base: usize, want: StaticArray<f64>, n: i32): f64 {
+  let e: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const w = want[i];
+    const d = Math.abs(<f64>at(got, i) - <f64>at(base, i) - w) / Math.max(1, Math.abs(w));
+    if (!(d <= e)) e = d;
+  }
+  return e;
+}

@@ -1,16 +1,10 @@
 // rnn_forward / rnn_backward against a naive f64 step-by-step SimpleRNN and BPTT written here, for both
 // directions, every activation, with and without biases / h0 / dh_last / dx / dh0, on odd sizes
-// (T = 1, B = 1, H = 1, sizes that are not multiples of the GEMM tiles).
+// (T = 1, B = 1, H = 1, sizes that are not multiples of the GEMM tiles), without and with lengths
+// (padding rows carry the state forward and pass dh through backward).
 import { rnn_backward, rnn_forward } from "../../assembly/rnn";
 import { ACT_RELU, ACT_SIGMOID, ACT_TANH } from "../../assembly/activations";
-import { at, buf, copy, free, maxErr } from "./helpers";
-
-function act(a: i32, x: f64): f64 {
-  if (a == ACT_TANH) return Math.tanh(x);
-  if (a == ACT_SIGMOID) return 1 / (1 + Math.exp(-x));
-  if (a == ACT_RELU) return Math.max(x, 0);
-  return x;
-}
+import { act64, at, buf, copy, free, i32buf, maxErr } from "./helpers";
 
 function dact(a: i32, y: f64): f64 {
   if (a == ACT_TANH) return 1 - y * y;
@@ -27,8 +21,11 @@ let forwardErr: f64 = 0;
  * every optional pointer. Tolerances as in DESIGN §4: forward 1e-5, gradients 1e-4 (f32 BPTT over
  * several steps of a linear or relu RNN grows the rounding error).
  */
-function check(a: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32, full: bool): f64 {
+function check(a: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32, full: bool, withLens: bool): f64 {
   const BH = B * H;
+  // Lengths T, 0, then a spread in [0, T]; padded at t ≥ lens[b].
+  const lens = new StaticArray<i32>(B);
+  for (let b = 0; b < B; b++) lens[b] = withLens ? (b == 0 ? T : b == 1 ? 0 : (b * 7 + 3) % (T + 1)) : T;
   const x = buf(T * B * I), wih = buf(H * I, 0.6), whh = buf(H * H, 0.6);
   const bih = full ? buf(H) : 0, bhh = full ? buf(H) : 0, h0 = full ? buf(BH) : 0;
   const dhsIn = buf(T * BH), dhLast = full ? buf(BH) : 0;
@@ -40,13 +37,17 @@ function check(a: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32, full: bool)
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s, p = reverse ? t + 1 : t - 1;
     for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) {
+      if (t >= lens[b]) {
+        hs[(t * B + b) * H + h] = s > 0 ? hs[(p * B + b) * H + h] : h0 ? <f64>at(h0, b * H + h) : 0;
+        continue;
+      }
       let z: f64 = (bih ? <f64>at(bih, h) : 0) + (bhh ? <f64>at(bhh, h) : 0);
       for (let i = 0; i < I; i++) z += <f64>at(x, (t * B + b) * I + i) * <f64>at(wih, h * I + i);
       for (let j = 0; j < H; j++) {
         const hp: f64 = s > 0 ? hs[(p * B + b) * H + j] : h0 ? <f64>at(h0, b * H + j) : 0;
         z += hp * <f64>at(whh, h * H + j);
       }
-      hs[(t * B + b) * H + h] = act(a, z);
+      hs[(t * B + b) * H + h] = act64(a, z);
     }
   }
   // Naive BPTT, one (b, h) at a time.
@@ -63,6 +64,12 @@ function check(a: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32, full: bool)
     const t = reverse ? T - 1 - s : s, p = reverse ? t + 1 : t - 1;
     for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) {
       const q = (t * B + b) * H + h;
+      if (t >= lens[b]) { // padding: identity
+        if (s > 0) dpre[(p * B + b) * H + h] += dpre[q];
+        else gh0[b * H + h] += dpre[q];
+        dpre[q] = 0;
+        continue;
+      }
       const d = dpre[q] * dact(a, hs[q]);
       dpre[q] = d;
       gb[h] += d;
@@ -84,11 +91,11 @@ function check(a: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32, full: bool)
   }
   const dbih0 = full ? copy(dbih, H) : 0, dbhh0 = full ? copy(dbhh, H) : 0;
 
-  const out = buf(T * BH, 0);
-  rnn_forward(a, reverse, T, B, I, H, x, wih, whh, bih, bhh, h0, out);
+  const out = buf(T * BH, 0), plen = withLens ? i32buf(lens) : 0;
+  rnn_forward(a, reverse, T, B, I, H, x, wih, whh, bih, bhh, h0, plen, out);
   forwardErr = Math.max(forwardErr, maxErr(out, hs, T * BH));
   let e: f64 = 0;
-  rnn_backward(a, reverse, T, B, I, H, x, wih, whh, h0, out, dhsIn, dhLast, dx, dwih, dwhh, dbih, dbhh, dh0);
+  rnn_backward(a, reverse, T, B, I, H, x, wih, whh, h0, plen, out, dhsIn, dhLast, dx, dwih, dwhh, dbih, dbhh, dh0);
   e = Math.max(e, maxErr(dhsIn, dpre, T * BH));
   e = Math.max(e, maxErr(dwih, gih, H * I));
   e = Math.max(e, maxErr(dwhh, ghh, H * H));
@@ -102,6 +109,7 @@ function check(a: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32, full: bool)
     free(bih); free(bhh); free(h0); free(dhLast); free(dx); free(dbih); free(dbhh); free(dh0); free(dbih0); free(dbhh0);
   }
   free(x); free(wih); free(whh); free(dhsIn); free(dwih); free(dwhh); free(out);
+  if (plen) free(plen);
   return e;
 }
 
@@ -109,9 +117,9 @@ function check(a: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32, full: bool)
 function checkAll(T: i32, B: i32, I: i32, H: i32): f64 {
   forwardErr = 0;
   let e: f64 = 0;
-  for (let a = 0; a < 4; a++) for (let r = 0; r < 2; r++) {
-    e = Math.max(e, check(a, r, T, B, I, H, false));
-    e = Math.max(e, check(a, r, T, B, I, H, true));
+  for (let a = 0; a < 4; a++) for (let r = 0; r < 2; r++) for (let l = 0; l < 2; l++) {
+    e = Math.max(e, check(a, r, T, B, I, H, false, l == 1));
+    e = Math.max(e, check(a, r, T, B, I, H, true, l == 1));
   }
   expect<f64>(forwardErr).toBeLessThan(1e-5, "forward");
   return e;
@@ -126,8 +134,8 @@ describe("rnn_forward / rnn_backward", () => {
   it("tile-aligned sizes", () => { expect<f64>(checkAll(3, 4, 8, 16)).toBeLessThan(1e-4); });
   it("T = 0 is a no-op", () => {
     const w = buf(16), g = buf(16), w0 = copy(w, 16), g0 = copy(g, 16);
-    rnn_forward(ACT_TANH, 0, 0, 2, 2, 2, w, w, w, w, w, w, w);
-    rnn_backward(ACT_TANH, 1, 0, 2, 2, 2, w, w, w, w, w, g, g, g, g, g, g, g, g);
+    rnn_forward(ACT_TANH, 0, 0, 2, 2, 2, w, w, w, w, w, w, 0, w);
+    rnn_backward(ACT_TANH, 1, 0, 2, 2, 2, w, w, w, w, 0, w, g, g, g, g, g, g, g, g);
     expect<i32>(memory.compare(w, w0, 64)).toBe(0);
     expect<i32>(memory.compare(g, g0, 64)).toBe(0);
     free(w); free(g); free(w0); free(g0);

@@ -4,7 +4,8 @@
 // Two sweeps: (1) every combination of activation, direction, bias, h0, dh_last, dx and dh0 pointers on a
 // small odd shape; (2) shapes that hit the kernel's size paths (B = 1, T = 1, H = 1, I = 1, sizes that are
 // not multiples of 4, several GEMM tiles: 37, 70) for every activation and direction, all options on and
-// all off. Gradient buffers start from random values, so the kernel must ADD (+=) to them; a separate test
+// all off; then (3) sequence lengths (with zeros, with T, B = 1, past a tile) for every activation and
+// direction. Gradient buffers start from random values, so the kernel must ADD (+=) to them; a separate test
 // calls backward twice into the same buffers and expects twice the gradient.
 
 import { describe, it, before } from 'node:test';
@@ -12,7 +13,7 @@ import assert from 'node:assert/strict';
 import { Act } from '../../src/kernels.ts';
 import { rnnBackward, rnnForward, finalStep, type RnnParams } from '../../src/reference/rnn.ts';
 import type { Core } from '../../src/wasm.ts';
-import { BUILDS, get, loadCore, put } from '../helpers/core.ts';
+import { BUILDS, get, loadCore, put, putI32 } from '../helpers/core.ts';
 import { Rng } from '../helpers/random.ts';
 import { assertClose, FORWARD_TOL, GRAD_TOL } from '../helpers/compare.ts';
 
@@ -26,6 +27,8 @@ interface Options {
   dhLast: boolean;
   dx: boolean;
   dh0: boolean;
+  /** Per-row sequence lengths, or null for the kernel's lengths = 0 (every row has T steps). */
+  lengths?: number[] | null;
 }
 
 interface Shape { T: number; B: number; I: number; H: number }
@@ -33,7 +36,7 @@ interface Shape { T: number; B: number; I: number; H: number }
 function describeCase(s: Shape, o: Options, name: string): string {
   const on = (flag: boolean, label: string) => (flag ? label : `no ${label}`);
   return `${name} rev=${o.reverse} T=${s.T} B=${s.B} I=${s.I} H=${s.H}, ${on(o.bias, 'bias')}, ${on(o.h0, 'h0')}, `
-    + `${on(o.dhLast, 'dh_last')}, ${on(o.dx, 'dx')}, ${on(o.dh0, 'dh0')}`;
+    + `${on(o.dhLast, 'dh_last')}, ${on(o.dx, 'dx')}, ${on(o.dh0, 'dh0')}${o.lengths ? `, lengths [${o.lengths}]` : ''}`;
 }
 
 /** Random data for one case; weights scaled by 1/√fan-in so long sequences neither explode nor saturate. */
@@ -47,6 +50,7 @@ function makeCase(rng: Rng, s: Shape, o: Options) {
     bIh: o.bias ? rng.array(H, -0.5, 0.5) : null,
     bHh: o.bias ? rng.array(H, -0.5, 0.5) : null,
     h0: o.h0 ? rng.array(B * H) : null,
+    lengths: o.lengths ?? null,
   };
   return { p, dhs: rng.array(T * B * H), dhLast: o.dhLast ? rng.array(B * H) : null };
 }
@@ -59,8 +63,9 @@ function runKernels(core: Core, p: RnnParams, o: Options, dhs: Float64Array, dhL
   const k = core.kernels;
   const px = put(core, p.x), pwIh = put(core, p.wIh), pwHh = put(core, p.wHh);
   const pbIh = p.bIh ? put(core, p.bIh) : 0, pbHh = p.bHh ? put(core, p.bHh) : 0, ph0 = p.h0 ? put(core, p.h0) : 0;
+  const plen = p.lengths ? putI32(core, p.lengths) : 0;
   const phs = put(core, new Float64Array(T * B * H));
-  k.rnn_forward(p.act, o.reverse, T, B, I, H, px, pwIh, pwHh, pbIh, pbHh, ph0, phs);
+  k.rnn_forward(p.act, o.reverse, T, B, I, H, px, pwIh, pwHh, pbIh, pbHh, ph0, plen, phs);
   const hs = get(core, phs, T * B * H);
   const pdx = o.dx ? put(core, init.dx) : 0;
   const pdwIh = put(core, init.dwIh), pdwHh = put(core, init.dwHh);
@@ -69,7 +74,7 @@ function runKernels(core: Core, p: RnnParams, o: Options, dhs: Float64Array, dhL
   const pdhLast = dhLast ? put(core, dhLast) : 0;
   for (let c = 0; c < calls; c++) {
     // dhs is consumed by each call, so every call gets a fresh copy.
-    k.rnn_backward(p.act, o.reverse, T, B, I, H, px, pwIh, pwHh, ph0, phs, put(core, dhs), pdhLast,
+    k.rnn_backward(p.act, o.reverse, T, B, I, H, px, pwIh, pwHh, ph0, plen, phs, put(core, dhs), pdhLast,
       pdx, pdwIh, pdwHh, pdbIh, pdbHh, pdh0);
   }
   return {
@@ -146,6 +151,28 @@ for (const build of BUILDS) {
           for (const reverse of [0, 1]) {
             for (const all of [true, false]) {
               const o = { act, reverse, bias: all, h0: all, dhLast: all, dx: all, dh0: all };
+              const caseSeed = seed++;
+              it(describeCase(s, o, name), () => checkCase(core, caseSeed, s, o));
+            }
+          }
+        }
+      }
+    });
+
+    describe('sequence lengths (padding carries the state; backward passes its gradient through)', () => {
+      // Every set has a 0 (all padding: final state = h0) and a full-length row where B allows; the big
+      // shapes take more than one GEMM tile with rows of every kind.
+      const CASES: [Shape, number[]][] = [
+        [{ T: 5, B: 4, I: 3, H: 6 }, [5, 0, 3, 1]], [{ T: 1, B: 3, I: 2, H: 5 }, [1, 0, 1]],
+        [{ T: 4, B: 1, I: 3, H: 4 }, [0]], [{ T: 4, B: 1, I: 3, H: 4 }, [3]], [{ T: 3, B: 2, I: 1, H: 1 }, [2, 3]],
+        [{ T: 6, B: 9, I: 11, H: 37 }, [6, 0, 1, 5, 6, 2, 0, 3, 4]], [{ T: 4, B: 5, I: 70, H: 9 }, [4, 4, 0, 2, 1]],
+      ];
+      let seed = 20_000;
+      for (const [s, lengths] of CASES) {
+        for (const [name, act] of ACTS) {
+          for (const reverse of [0, 1]) {
+            for (const all of [true, false]) {
+              const o = { act, reverse, bias: all, h0: all, dhLast: all, dx: all, dh0: all, lengths };
               const caseSeed = seed++;
               it(describeCase(s, o, name), () => checkCase(core, caseSeed, s, o));
             }

@@ -36,7 +36,7 @@ for (const build of BUILDS) {
           const L = { I: l === 0 ? I : H, x: input, wIh: put(core, t[n.wIh].data), wHh: put(core, t[n.wHh].data),
             h0: put(core, slice(t.h0, l)), hs: zeros(core, T * B * H) };
           k.rnn_forward(code, 0, T, B, L.I, H, L.x, L.wIh, L.wHh, bias ? put(core, t[n.bIh].data) : 0,
-            bias ? put(core, t[n.bHh].data) : 0, L.h0, L.hs);
+            bias ? put(core, t[n.bHh].data) : 0, L.h0, 0, L.hs);
           layer.push(L);
           input = L.hs;
         }
@@ -79,7 +79,7 @@ for (const build of BUILDS) {
           const n = rnnParamNames(l);
           const dx = zeros(core, T * B * L.I), dwIh = zeros(core, H * L.I), dwHh = zeros(core, H * H);
           const dbIh = bias ? zeros(core, H) : 0, dbHh = bias ? zeros(core, H) : 0, dh0l = zeros(core, B * H);
-          k.rnn_backward(code, 0, T, B, L.I, H, L.x, L.wIh, L.wHh, L.h0, L.hs, dhs, dhLast, dx, dwIh, dwHh, dbIh, dbHh, dh0l);
+          k.rnn_backward(code, 0, T, B, L.I, H, L.x, L.wIh, L.wHh, L.h0, 0, L.hs, dhs, dhLast, dx, dwIh, dwHh, dbIh, dbHh, dh0l);
           assertClose(`grad ${n.wIh}`, get(core, dwIh, H * L.I), fx.grads[n.wIh].data, GRAD_TOL, fx.grads[n.wIh].shape);
           assertClose(`grad ${n.wHh}`, get(core, dwHh, H * H), fx.grads[n.wHh].data, GRAD_TOL, fx.grads[n.wHh].shape);
           if (bias) {

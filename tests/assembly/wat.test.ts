@@ -6,9 +6,12 @@
 // code themselves: rnn_forward and dense_forward call $assembly/gemm/sgemm and
 // $assembly/activations/bias_act, act_forward calls bias_act, and sgemm dispatches to
 // $assembly/gemm/gemmNT and $assembly/gemm/gemmAB (too big to inline), which hold the register-blocked
-// tiles. So the test asserts f32x4 instructions in the functions that do the arithmetic, and, for each
-// hot export, in the functions it reaches through `call`, so a kernel that lost its SIMD path (or was
-// rewired to a scalar helper) fails here instead of passing quietly.
+// tiles. The cells keep their per-step gate passes as functions of their own file (lstm_forward calls
+// $assembly/lstm/forwardStep, gru_backward calls $assembly/gru/afterBackStep, ...: one call per time
+// step, each holding the inlined vector loop over the step's [B, G] slice). So the test asserts f32x4
+// instructions in the functions that do the arithmetic, and, for each hot export, in the functions it
+// reaches through `call`, so a kernel that lost its SIMD path (or was rewired to a scalar helper) fails
+// here instead of passing quietly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -39,7 +42,10 @@ function reachable(name: string): Set<string> {
 const hasSimd = (body: string) => /\bf32x4\.(mul|add)\b/.test(body);
 
 test('the arithmetic functions of the hot kernels are SIMD (f32x4.mul / f32x4.add in their own body)', () => {
-  for (const name of ['assembly/gemm/gemmNT', 'assembly/gemm/gemmAB', 'assembly/activations/bias_act', 'assembly/activations/act_grad']) {
+  for (const name of ['assembly/gemm/gemmNT', 'assembly/gemm/gemmAB', 'assembly/activations/bias_act', 'assembly/activations/act_grad',
+    'assembly/lstm/forwardStep', 'assembly/lstm/backwardStep', 'assembly/gru/afterStep', 'assembly/gru/beforeGatesStep',
+    'assembly/gru/beforeStateStep', 'assembly/gru/afterBackStep', 'assembly/gru/beforeStateBackStep',
+    'assembly/gru/beforeGatesBackStep']) {
     const body = funcs.get(name);
     assert.ok(body, `${name} is missing from release.wat (renamed or inlined? update this test)`);
     assert.ok(hasSimd(body), `${name} has no f32x4 arithmetic`);
@@ -47,7 +53,8 @@ test('the arithmetic functions of the hot kernels are SIMD (f32x4.mul / f32x4.ad
 });
 
 test('every hot export reaches SIMD code', () => {
-  for (const exp of ['sgemm', 'act_forward', 'act_backward', 'rnn_forward', 'rnn_backward', 'dense_forward', 'dense_backward']) {
+  for (const exp of ['sgemm', 'act_forward', 'act_backward', 'rnn_forward', 'rnn_backward', 'dense_forward', 'dense_backward',
+    'lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward']) {
     const fn = exportsMap.get(exp);
     assert.ok(fn, `export ${exp} is missing`);
     const simd = [...reachable(fn)].filter((f) => hasSimd(funcs.get(f)!));
@@ -56,6 +63,20 @@ test('every hot export reaches SIMD code', () => {
   // sgemm must reach all three layouts' tiles, not just one of them.
   const sgemm = reachable(exportsMap.get('sgemm')!);
   assert.ok(sgemm.has('assembly/gemm/gemmNT') && sgemm.has('assembly/gemm/gemmAB'));
+});
+
+test('the LSTM and GRU kernels reach a vectorised gate pass of their own file and the NT and NN/TN GEMMs', () => {
+  for (const exp of ['lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward']) {
+    const fn = exportsMap.get(exp);
+    assert.ok(fn, `export ${exp} is missing`);
+    const seen = [...reachable(fn)];
+    const file = fn.slice(0, fn.lastIndexOf('/') + 1);
+    const gatePasses = seen.filter((f) => f.startsWith(file) && f !== fn && hasSimd(funcs.get(f)!));
+    assert.ok(gatePasses.length > 0, `${exp} reaches no SIMD gate pass in ${file}`);
+    // forward: x·W_ihᵀ and h·W_hhᵀ are NT; backward: dh·W_hh (NN) and the weight gradients (TN).
+    const gemm = exp.endsWith('_forward') ? 'assembly/gemm/gemmNT' : 'assembly/gemm/gemmAB';
+    assert.ok(seen.includes(gemm), `${exp} does not reach ${gemm}`);
+  }
 });
 
 test('the core never allocates (no __new, stub runtime only)', () => {

@@ -29,3 +29,10 @@ export function zeros(core: Core, n: number): number {
 export function get(core: Core, ptr: number, n: number): Float32Array {
   return core.heap.f32().slice(ptr >> 2, (ptr >> 2) + n);
 }
+
+/** Copies integers into a fresh block of core memory as little-endian i32 (e.g. sequence lengths) and returns its address. */
+export function putI32(core: Core, data: ArrayLike<number>): number {
+  const ptr = core.heap.alloc(Math.max(1, data.length) * 4);
+  new Int32Array(core.kernels.memory.buffer, ptr, data.length).set(Array.from(data));
+  return ptr;
+}

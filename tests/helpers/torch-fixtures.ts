@@ -1,8 +1,9 @@
 // Loading the PyTorch fixtures (tests/fixtures/torch/*.json) and converting between PyTorch's
 // batch-major [B, T, F] (batch_first=True) and recur's time-major [T, B, F] layouts.
 //
-// The fixtures are made by `/usr/bin/python3 tests/fixtures/make_torch_fixtures.py` (see its docstring for
-// the file format); they are committed, so tests never need PyTorch.
+// The fixtures are made by `/usr/bin/python3 tests/fixtures/make_torch_fixtures.py` (SimpleRNN, rnn_*.json)
+// and `/usr/bin/python3 tests/fixtures/make_torch_gated_fixtures.py` (LSTM / GRU, lstm_*.json and gru_*.json);
+// see their docstrings for the file format. They are committed, so tests never need PyTorch.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -34,12 +35,45 @@ export interface TorchFixture {
 
 const DIR = fileURLToPath(new URL('../fixtures/torch/', import.meta.url));
 
-/** Every fixture, sorted by name. */
-export function loadTorchFixtures(): TorchFixture[] {
-  return readdirSync(DIR).filter((f) => f.endsWith('.json')).sort().map((file) => {
-    const fixture = JSON.parse(readFileSync(DIR + file, 'utf8')) as Omit<TorchFixture, 'name'>;
-    return { name: file.slice(0, -'.json'.length), ...fixture };
+/** The fixtures whose file name starts with `prefix`, sorted by name. */
+function loadFixtures<F>(prefix: string): F[] {
+  return readdirSync(DIR).filter((f) => f.startsWith(prefix) && f.endsWith('.json')).sort().map((file) => {
+    const fixture = JSON.parse(readFileSync(DIR + file, 'utf8')) as object;
+    return { name: file.slice(0, -'.json'.length), ...fixture } as F;
   });
+}
+
+/** Every SimpleRNN fixture (rnn_*.json). */
+export function loadTorchFixtures(): TorchFixture[] {
+  return loadFixtures<TorchFixture>('rnn_');
+}
+
+/** An LSTM / GRU fixture (make_torch_gated_fixtures.py). */
+export interface GatedFixture {
+  name: string;
+  config: {
+    cell: 'lstm' | 'gru';
+    layers: number;
+    bidirectional: boolean;
+    I: number;
+    H: number;
+    O: number;
+    T: number;
+    B: number;
+    bias: boolean;
+    head: 'last' | 'sequence';
+    loss: 'mse' | 'cross_entropy';
+    packed: boolean;
+    state_loss: boolean;
+  };
+  tensors: Record<string, FixtureTensor>;
+  loss: number;
+  grads: Record<string, FixtureTensor>;
+}
+
+/** Every LSTM and GRU fixture (lstm_*.json, gru_*.json). */
+export function loadGatedFixtures(): GatedFixture[] {
+  return [...loadFixtures<GatedFixture>('gru_'), ...loadFixtures<GatedFixture>('lstm_')];
 }
 
 /** [B, T, F] → [T, B, F]. */
@@ -56,9 +90,13 @@ export function toBatchMajor(data: ArrayLike<number>, T: number, B: number, F: n
   return out;
 }
 
-/** The PyTorch parameter names of layer l of a SimpleRNN (and whether the biases exist). */
-export function rnnParamNames(l: number): { wIh: string; wHh: string; bIh: string; bHh: string } {
-  return { wIh: `weight_ih_l${l}`, wHh: `weight_hh_l${l}`, bIh: `bias_ih_l${l}`, bHh: `bias_hh_l${l}` };
+/**
+ * The PyTorch parameter names of layer l (SimpleRNN, LSTM and GRU alike); `reverse` adds the `_reverse`
+ * suffix of a bidirectional layer's backward direction.
+ */
+export function rnnParamNames(l: number, reverse = false): { wIh: string; wHh: string; bIh: string; bHh: string } {
+  const s = reverse ? '_reverse' : '';
+  return { wIh: `weight_ih_l${l}${s}`, wHh: `weight_hh_l${l}${s}`, bIh: `bias_ih_l${l}${s}`, bHh: `bias_hh_l${l}${s}` };
 }
 
 /** Slice k of a tensor whose leading dimension is split into equal slices (h0 [layers, B, H] → layer k). */
