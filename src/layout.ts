@@ -11,6 +11,7 @@ export interface ParamSlot {
   readonly local: string;
   readonly shape: readonly number[];
   readonly init: InitializerName;
+  readonly after?: (data: Float32Array) => void;
   /** Offset in floats from the start of the block. */
   readonly offset: number;
   readonly size: number;
@@ -24,13 +25,13 @@ export class ParamLayout {
   readonly count: number;
   private readonly byName: Map<string, ParamSlot>;
 
-  constructor(layers: readonly { name: string; specs: readonly { name: string; shape: readonly number[]; init: InitializerName }[] }[]) {
+  constructor(layers: readonly { name: string; specs: readonly { name: string; shape: readonly number[]; init: InitializerName; after?: (data: Float32Array) => void }[] }[]) {
     const slots: ParamSlot[] = [];
     let offset = 0;
     layers.forEach((layer, index) => {
       for (const spec of layer.specs) {
         const size = spec.shape.reduce((a, b) => a * b, 1);
-        slots.push({ name: `${layer.name}.${spec.name}`, layer: index, local: spec.name, shape: spec.shape, init: spec.init, offset, size });
+        slots.push({ name: `${layer.name}.${spec.name}`, layer: index, local: spec.name, shape: spec.shape, init: spec.init, after: spec.after, offset, size });
         offset += Math.ceil(size / 4) * 4;
       }
     });

@@ -4,18 +4,24 @@
 //
 // Memory (all in the core's linear memory, planned here):
 //   params  one block, every tensor 16-byte aligned (layout.ts); grads and optimizer state mirror it;
-//   workspace  per (B, T): the time-major input, each layer's output, scratch (BPTT caches) and output
-//              gradient, the targets and the predictions; reallocated only when a bigger batch comes.
+//   workspace  per (B, T): the time-major input, sequence lengths, each layer's initial states, output,
+//              scratch (BPTT caches) and output gradient, the targets and the predictions (and compact
+//              copies of the real rows when padded sequences meet a per-step loss); reallocated only when
+//              a bigger batch comes;
+//   streams    the carried states of stateful layers and of predictStep, [B, H] per state.
 
 import { core, type Core } from './wasm.ts';
 import { ParamLayout } from './layout.ts';
 import { Layer, type FeatureShape, type LayerCall } from './layers/layer.ts';
-import { SimpleRNN } from './layers/simple-rnn.ts';
+import { Recurrent } from './layers/recurrent.ts';
 import { Dense } from './layers/dense.ts';
+import { Embedding } from './layers/embedding.ts';
+import { Masking } from './layers/masking.ts';
 import { featureShape } from './layers/input-shape.ts';
+import { checkData, range, scatterTimeMajor, gatherBatchMajor, validRows, gatherRows, scatterRows, type Data, type DataSpec } from './data.ts';
 import { initialize } from './initializers.ts';
 import { Rng } from './random.ts';
-import { Tensor, toTensor, checkFinite, formatIndex, type TensorLike } from './tensor.ts';
+import { Tensor, toTensor, checkFinite, type TensorLike } from './tensor.ts';
 import { checkOptions, integer, identifier } from './options.ts';
 import { makeLoss, LOSSES, type Loss, type LossName } from './train/losses.ts';
 import { makeOptimizer, type Optimizer } from './train/optimizers.ts';
@@ -45,12 +51,15 @@ export interface Training {
   readonly state: readonly number[];
 }
 
-/** x and y checked against the model: batch-major tensors plus their step count. */
-export interface Data {
-  readonly x: Tensor;
-  readonly y: Tensor | undefined;
-  readonly samples: number;
-  readonly steps: number;
+export type { Data };
+
+/** Options of predict and predictWithState. */
+export interface PredictOptions {
+  batchSize?: number;
+  /** Per-sample sequence lengths (trailing steps beyond a sample's length are padding). */
+  lengths?: ArrayLike<number>;
+  /** Initial states by name (`<layer>.h`, `<layer>.c`, …, as getStates() names them), [samples, units] each; missing ones start at zero. */
+  initialState?: Record<string, TensorLike>;
 }
 
 interface Built {
@@ -68,10 +77,22 @@ interface Workspace {
 interface Plan {
   readonly floats: number;
   readonly input: number;
-  readonly layers: readonly { output: number; scratch: number; grad: number }[];
+  readonly lengths: number;
+  readonly layers: readonly { states: number; output: number; scratch: number; grad: number }[];
   readonly targets: number;
   readonly pred: number;
+  /** Compact real rows of the head (output, targets, predictions, gradient) for a masked per-step loss. */
+  readonly compact: { readonly out: number; readonly targets: number; readonly pred: number; readonly grad: number } | undefined;
 }
+
+/** Carried states (stateful layers, predictStep): per layer, one block of stateNames × [B, H], or 0. */
+interface Streams {
+  readonly B: number;
+  readonly blocks: number[];
+}
+
+/** How a forward pass gets its initial states: none (zeros), the carried streams, or user tensors. */
+type Initial = { kind: 'zeros' } | { kind: 'streams'; layers: 'stateful' | 'all' } | { kind: 'given'; states: Map<string, Tensor>; start: number };
 
 const DEFAULT_SEED = 42;
 
@@ -89,6 +110,7 @@ export class Sequential {
   readonly rng: Rng;
   private builtState: Built | undefined;
   private workspace: Workspace | undefined;
+  private streams: Streams | undefined;
   private trainingState: Training | undefined;
   private disposed = false;
   private readonly core: Core;
@@ -112,6 +134,7 @@ export class Sequential {
     if (this.builtState) throw new Error('Sequential.add: the model is already built; add layers before build/compile/predict');
     if (this.layers.includes(layer)) throw new Error(`Sequential.add: layer ${layer.name ?? layer.kind} is already in this model`);
     if (this.layers.length > 0 && layer.inputShape) throw new Error(`Sequential.add: only the first layer takes inputShape (layer ${this.layers.length} has one)`);
+    if (this.layers.length > 0 && (layer instanceof Embedding || layer instanceof Masking)) throw new Error(`Sequential.add: ${layer.kind} must be the first layer`);
     this.layers.push(layer);
     return this;
   }
@@ -128,7 +151,7 @@ export class Sequential {
     if (!shape) {
       throw new Error('the model is not built: give the first layer an inputShape ([steps, features]) or call model.build([steps, features]) first');
     }
-    let current: FeatureShape = featureShape(shape);
+    let current: FeatureShape = this.layers[0] instanceof Embedding ? { sequence: true, features: 1, tokens: true } : featureShape(shape);
     const names = new Set<string>();
     const counts = new Map<string, number>();
     this.layers.forEach((layer, i) => {
@@ -137,11 +160,14 @@ export class Sequential {
       } catch (error) {
         throw new Error(`layer ${i} (${layer.kind}): ${(error as Error).message}`);
       }
-      if (layer instanceof SimpleRNN && layer.returnState && i !== this.layers.length - 1) {
-        throw new Error(`layer ${i} (simpleRNN): returnState is only supported on the last layer of a Sequential model`);
+      if (layer instanceof Recurrent && layer.returnState && i !== this.layers.length - 1) {
+        throw new Error(`layer ${i} (${layer.kind}): returnState is only supported on the last layer of a Sequential model`);
+      }
+      if (layer instanceof Recurrent && layer.stateful && layer.mergeMode) {
+        throw new Error(`layer ${i} (bidirectional): a bidirectional layer cannot be stateful (its backward direction needs the whole sequence)`);
       }
       if (!layer.name) {
-        const base = layer.kind === 'simpleRNN' ? 'simple_rnn' : layer.kind;
+        const base = layer.defaultName;
         const n = counts.get(base) ?? 0;
         counts.set(base, n + 1);
         layer.name = n === 0 ? base : `${base}_${n}`;
@@ -159,7 +185,9 @@ export class Sequential {
       const cols = slot.shape.length > 1 ? slot.shape[1] : 1;
       const start = (params >> 2) + slot.offset;
       // One stream per tensor, so a tensor's initial values do not depend on the tensors before it.
-      initialize(slot.init, view.subarray(start, start + slot.size), rows, cols, new Rng(this.seed).derive(index + 1));
+      const data = view.subarray(start, start + slot.size);
+      initialize(slot.init, data, rows, cols, new Rng(this.seed).derive(index + 1));
+      slot.after?.(data);
     });
     this.builtState = { layout, params, grads };
     return this;
@@ -201,55 +229,129 @@ export class Sequential {
     return this.requireBuilt().built.layout.count;
   }
 
-  /** Runs the model on x ([samples, steps, features] or [samples, features]) in batches of batchSize. */
-  predict(x: TensorLike, options: { batchSize?: number } = {}): Tensor {
+  /**
+   * Runs the model on x ([samples, steps, features], [samples, features], or [samples, steps] token ids)
+   * in batches. Padded steps (beyond a sample's length) of a sequence output are zero.
+   */
+  predict(x: TensorLike, options: PredictOptions = {}): Tensor {
     return this.run(x, options, 'predict').output;
   }
 
   /**
-   * Like predict, for a model whose last layer has returnState: returns [output, final state [samples, units]]
-   * (Keras returns the same pair).
+   * Like predict, for a model whose last layer has returnState: returns [output, ...final states] (for
+   * LSTM h then c; for a bidirectional layer the forward states then the backward ones), as Keras does.
    */
-  predictWithState(x: TensorLike, options: { batchSize?: number } = {}): [Tensor, Tensor] {
-    const { output, state } = this.run(x, options, 'predictWithState');
-    if (!state) throw new Error('predictWithState needs a last layer with returnState: true');
-    return [output, state];
+  predictWithState(x: TensorLike, options: PredictOptions = {}): Tensor[] {
+    const head = this.layers[this.layers.length - 1];
+    if (!(head instanceof Recurrent && head.returnState)) throw new Error('predictWithState needs a last layer with returnState: true');
+    const { output, states } = this.run(x, options, 'predictWithState');
+    return [output, ...states];
   }
 
-  private run(x: TensorLike, options: { batchSize?: number }, where: string): { output: Tensor; state?: Tensor } {
+  /**
+   * Streaming inference: runs x ([B, features] for one step, or [B, steps, features] for a chunk; token ids
+   * [B] or [B, steps]) starting from the carried states of every recurrent layer, and carries the final
+   * states on to the next call. Outputs equal those of one predict() over the whole sequence.
+   * getStates / setStates / resetStates read, write and clear the carried states.
+   */
+  predictStep(x: TensorLike): Tensor {
+    this.requireBuilt();
+    if (this.layers.some((l) => l instanceof Recurrent && l.mergeMode)) throw new Error('predictStep cannot run a bidirectional layer one step at a time (its backward direction needs the whole sequence)');
+    const input = this.layers[0].input;
+    let t = toTensor(x, 'x');
+    const single = input.sequence && t.rank === (input.tokens ? 1 : 2);
+    if (single) t = new Tensor(t.data, [t.shape[0], 1, ...t.shape.slice(1)]);
+    const { output } = this.run(t, { batchSize: t.shape[0] }, 'predictStep', { kind: 'streams', layers: 'all' });
+    const head = this.layers[this.layers.length - 1].output;
+    return single && head.sequence ? new Tensor(output.data, [output.shape[0], ...output.shape.slice(2)]) : output;
+  }
+
+  /** The carried states (of stateful layers and predictStep) by name: `<layer>.h`, `<layer>.c`, … each [B, units]. */
+  getStates(): Record<string, Tensor> {
     this.checkAlive();
-    const o = checkOptions(options, ['batchSize'], `Sequential.${where}`);
+    const out: Record<string, Tensor> = {};
+    const streams = this.streams;
+    this.layers.forEach((layer, i) => {
+      const names = layer.stateNames();
+      const n = streams ? layer.stateFloats(streams.B) : 0;
+      names.forEach((state, s) => {
+        const block = streams?.blocks[i] ?? 0;
+        const rows = streams?.B ?? 0;
+        const data = block ? this.core.heap.f32().slice((block >> 2) + s * n, (block >> 2) + (s + 1) * n) : new Float32Array(0);
+        out[`${layer.name}.${state}`] = new Tensor(data, [rows, rows ? n / rows : 0]);
+      });
+    });
+    return out;
+  }
+
+  /** Sets carried states by name (all [B, units] with one B); states not named start at zero. Checked before anything changes. */
+  setStates(states: Record<string, TensorLike>): void {
+    this.checkAlive();
+    this.requireBuilt();
+    const given = this.checkStates(states, undefined);
+    const B = given.size > 0 ? [...given.values()][0].shape[0] : 0;
+    if (B === 0) { this.resetStates(); return; }
+    this.ensureStreams(B, true);
+    const streams = this.streams as Streams;
+    const view = this.core.heap.f32();
+    this.layers.forEach((layer, i) => {
+      const n = layer.stateFloats(B);
+      layer.stateNames().forEach((state, s) => {
+        const t = given.get(`${layer.name}.${state}`);
+        if (t) view.set(t.data, (streams.blocks[i] >> 2) + s * n);
+      });
+    });
+  }
+
+  /** Clears the carried states: the next stateful predict / predictStep starts from zeros. */
+  resetStates(): void {
+    this.checkAlive();
+    this.freeStreams();
+  }
+
+  private run(x: TensorLike, options: PredictOptions, where: string, initial?: Initial): { output: Tensor; states: Tensor[] } {
+    this.requireBuilt();
+    const o = checkOptions(options, ['batchSize', 'lengths', 'initialState'], `Sequential.${where}`);
     const batchSize = integer(o.batchSize, `${where} batchSize`, 32);
-    const data = this.checkData(x, undefined);
-    const head = this.layers[this.layers.length - 1];
+    const data = checkData(this.dataSpec(), x, undefined, o.lengths as ArrayLike<number> | undefined);
+    const stateful = this.layers.some((l) => l instanceof Recurrent && l.stateful);
+    const given = o.initialState === undefined ? undefined : this.checkStates(o.initialState as Record<string, TensorLike>, data.samples);
+    if (given && (stateful || initial)) throw new Error(`${where}: initialState cannot be combined with carried states (stateful layers or predictStep); use setStates()`);
+    const mode: Initial = initial ?? (given ? { kind: 'given', states: given, start: 0 } : stateful ? { kind: 'streams', layers: 'stateful' } : { kind: 'zeros' });
+    if (mode.kind === 'streams' && data.lengths) throw new Error(`${where}: carried states and padded sequences (lengths) cannot be combined`);
+    const last = this.layers.length - 1;
+    const head = this.layers[last];
     const outShape = head.output;
     const T = data.steps;
     const width = outShape.features;
     const out = new Float32Array(data.samples * (outShape.sequence ? T * width : width));
-    const stateLayer = head instanceof SimpleRNN && head.returnState ? head : undefined;
-    const state = stateLayer ? new Float32Array(data.samples * stateLayer.units) : undefined;
+    const stateNames = where === 'predictWithState' ? head.stateNames() : [];
+    const stateWidth = head instanceof Recurrent ? head.units : 0;
+    const finals = stateNames.map(() => new Float32Array(data.samples * stateWidth));
     for (let start = 0; start < data.samples; start += batchSize) {
       const B = Math.min(batchSize, data.samples - start);
+      if (mode.kind === 'streams') this.ensureStreams(B, false);
       const plan = this.loadBatch(data, range(start, B));
-      const outputs = this.forward(plan, B, T, false);
+      const initialStates = this.loadInitialStates(plan, B, mode.kind === 'given' ? { ...mode, start } : mode);
+      const outputs = this.forward(plan, B, T, false, initialStates);
       const view = this.core.heap.f32();
-      gatherBatchMajor(view, outputs[outputs.length - 1] >> 2, out, start, B, outShape.sequence ? T : 1, width);
-      if (stateLayer && state) {
-        const ptr = stateLayer.finalState(this.workspaceBase() + plan.layers[this.layers.length - 1].scratch, B, T);
-        gatherBatchMajor(view, ptr >> 2, state, start, B, 1, stateLayer.units);
-      }
+      gatherBatchMajor(view, outputs[last] >> 2, out, start, B, outShape.sequence ? T : 1, width);
+      const headFinals = head.finalStates(this.call(last, plan, B, T, initialStates[last]));
+      finals.forEach((f, s) => gatherBatchMajor(view, headFinals[s] >> 2, f, start, B, 1, stateWidth));
+      if (mode.kind === 'streams') this.saveStreams(plan, B, T, initialStates, mode.layers);
     }
+    if (data.lengths && outShape.sequence) zeroPadding(out, data.lengths, T, width);
     const output = new Tensor(out, outShape.sequence ? [data.samples, T, width] : [data.samples, width]);
-    return stateLayer && state ? { output, state: new Tensor(state, [data.samples, stateLayer.units]) } : { output };
+    return { output, states: finals.map((f) => new Tensor(f, [data.samples, stateWidth])) };
   }
 
   /** Mean loss and metrics of the compiled model on (x, y). */
-  evaluate(x: TensorLike, y: TensorLike, options: { batchSize?: number } = {}): Record<string, number> {
+  evaluate(x: TensorLike, y: TensorLike, options: { batchSize?: number; lengths?: ArrayLike<number> } = {}): Record<string, number> {
     this.checkAlive();
-    const o = checkOptions(options, ['batchSize'], 'Sequential.evaluate');
+    const o = checkOptions(options, ['batchSize', 'lengths'], 'Sequential.evaluate');
     const batchSize = integer(o.batchSize, 'evaluate batchSize', 32);
     const training = this.requireTraining('evaluate');
-    const data = this.checkData(x, y);
+    const data = this.checkData(x, y, o.lengths as ArrayLike<number> | undefined);
     return this.evaluateData(data, range(0, data.samples), batchSize, training);
   }
 
@@ -260,10 +362,11 @@ export class Sequential {
   }
 
   /** One optimizer step on one batch (x, y); returns the batch's loss and metrics before the step. */
-  trainOnBatch(x: TensorLike, y: TensorLike): Record<string, number> {
+  trainOnBatch(x: TensorLike, y: TensorLike, options: { lengths?: ArrayLike<number> } = {}): Record<string, number> {
     this.checkAlive();
+    const o = checkOptions(options, ['lengths'], 'Sequential.trainOnBatch');
     const training = this.requireTraining('trainOnBatch');
-    const data = this.checkData(x, y);
+    const data = this.checkData(x, y, o.lengths as ArrayLike<number> | undefined);
     const result = this.runBatch(data, range(0, data.samples), true);
     return logs(result, training, '');
   }
@@ -291,20 +394,37 @@ export class Sequential {
     const plan = this.loadBatch(data, indices);
     const base = this.workspaceBase();
     const fused = training.loss.fused;
-    const outputs = this.forward(plan, B, T, fused);
+    const initialStates = this.layers.map((layer) => layer.stateNames().map(() => 0));
+    const outputs = this.forward(plan, B, T, fused, initialStates);
     const last = this.layers.length - 1;
     const head = this.layers[last];
-    const rows = head.rows(B, T);
     const width = head.output.features;
-    const gradOut = train ? base + plan.layers[last].grad : 0;
-    const pred = fused ? base + plan.pred : outputs[last];
-    const loss = training.loss.compute(k, rows, width, outputs[last], base + plan.targets, pred, gradOut);
+    const targetWidth = training.loss.sparse ? 1 : width;
+    const headGrad = base + plan.layers[last].grad;
+    // With padded sequences and a per-step head, the loss sees only the real steps: their rows are
+    // gathered into compact buffers, and the gradient scattered back (zero at padded steps).
+    const rows = plan.compact && data.lengths ? validRows(data.lengths, indices, T) : undefined;
     const view = this.core.heap.f32();
+    let out = outputs[last];
+    let targets = base + plan.targets;
+    let pred = fused ? base + plan.pred : out;
+    let grad = train ? headGrad : 0;
+    if (rows && plan.compact) {
+      const c = plan.compact;
+      gatherRows(view, out >> 2, (base + c.out) >> 2, rows, width);
+      gatherRows(view, targets >> 2, (base + c.targets) >> 2, rows, targetWidth);
+      out = base + c.out;
+      targets = base + c.targets;
+      pred = fused ? base + c.pred : out;
+      grad = train ? base + c.grad : 0;
+    }
+    const count = rows ? rows.length : head.rows(B, T);
+    const loss = count > 0 ? training.loss.compute(k, count, width, out, targets, pred, grad) : 0;
     const metrics = training.metrics.map((m) => metricSum(m, training.loss.name, {
-      pred: view, predStart: pred >> 2, targets: view, targetStart: (base + plan.targets) >> 2,
-      rows, width, sparse: training.loss.sparse,
+      pred: view, predStart: pred >> 2, targets: view, targetStart: targets >> 2, rows: count, width, sparse: training.loss.sparse,
     }));
     if (train) {
+      if (rows && plan.compact) scatterRows(view, (base + plan.compact.grad) >> 2, headGrad >> 2, rows, width, head.rows(B, T));
       this.zero(built.grads, built.layout.totalFloats);
       for (let i = last; i >= 0; i--) {
         const layer = this.layers[i];
@@ -314,11 +434,11 @@ export class Sequential {
           dx = base + plan.layers[i - 1].grad;
           this.zero(dx, this.layers[i - 1].rows(B, T) * this.layers[i - 1].output.features);
         }
-        layer.backward(this.call(i, plan, B, T), input, outputs[i], base + plan.layers[i].grad, dx, fused && i === last);
+        layer.backward(this.call(i, plan, B, T, initialStates[i]), input, outputs[i], base + plan.layers[i].grad, dx, fused && i === last);
       }
       training.optimizer.step(k, built.layout.totalFloats, built.params, built.grads, training.state);
     }
-    return { lossSum: loss * rows, rows, metrics };
+    return { lossSum: loss * count, rows: count, metrics };
   }
 
   /** Copies of every parameter tensor by name (`<layer>.<param>`, PyTorch-style). */
@@ -391,7 +511,9 @@ export class Sequential {
     const rows = this.layers.map((layer, i) => {
       const shape = layer.output.sequence ? `(None, ${this.modelInputShape?.[0] ?? 'None'}, ${layer.output.features})` : `(None, ${layer.output.features})`;
       const count = built.layout.slots.filter((s) => s.layer === i).reduce((n, s) => n + s.size, 0);
-      const details = layer instanceof SimpleRNN ? ` ${layer.activation}${layer.returnSequences ? ', sequences' : ''}${layer.goBackwards ? ', backwards' : ''}` : layer instanceof Dense ? ` ${layer.activation}` : '';
+      const details = layer instanceof Recurrent
+        ? ` ${layer.mergeMode ? `${layer.cellKind} ${layer.mergeMode}, ` : ''}${layer.activation}${layer.returnSequences ? ', sequences' : ''}${layer.goBackwards ? ', backwards' : ''}${layer.stateful ? ', stateful' : ''}`
+        : layer instanceof Dense ? ` ${layer.activation}` : '';
       return [`${layer.name} (${layer.kind}${details})`, shape, String(count)];
     });
     const header = ['Layer (type)', 'Output shape', 'Params'];
@@ -408,6 +530,7 @@ export class Sequential {
   dispose(): void {
     if (this.disposed) return;
     this.releaseTraining();
+    this.freeStreams();
     if (this.workspace) this.core.heap.free(this.workspace.ptr);
     if (this.builtState) {
       this.core.heap.free(this.builtState.params);
@@ -418,61 +541,53 @@ export class Sequential {
     this.disposed = true;
   }
 
-  /**
-   * @internal Validates x (and y) against the model: ranks, sizes, batch sizes, finite values, class
-   * indices. Throws before anything is changed.
-   */
-  checkData(xLike: TensorLike, yLike: TensorLike | undefined): Data {
+  /** @internal Validates x (and y, and lengths) against the model; throws before anything is changed. */
+  checkData(xLike: TensorLike, yLike: TensorLike | undefined, lengths?: ArrayLike<number>): Data {
     this.requireBuilt();
-    const x = toTensor(xLike, 'x');
-    const input = this.layers[0].input;
-    const fixedSteps = input.sequence ? this.modelInputShape?.[0] ?? null : null;
-    const expected = input.sequence ? `[samples, ${fixedSteps ?? 'steps'}, ${input.features}]` : `[samples, ${input.features}]`;
-    const rank = input.sequence ? 3 : 2;
-    if (x.rank !== rank || x.shape[rank - 1] !== input.features || (fixedSteps !== null && x.shape[1] !== fixedSteps)) {
-      throw new Error(`x has shape [${x.shape.join(', ')}], expected ${expected}`);
-    }
-    if (x.shape[0] < 1 || (input.sequence && x.shape[1] < 1)) throw new Error(`x has shape [${x.shape.join(', ')}]: it needs at least one sample${input.sequence ? ' and one step' : ''}`);
-    checkFinite(x, 'x');
-    const samples = x.shape[0];
-    const steps = input.sequence ? x.shape[1] : 1;
-    if (yLike === undefined) return { x, y: undefined, samples, steps };
-    const y = toTensor(yLike, 'y');
-    checkFinite(y, 'y');
-    if (y.shape[0] !== samples) throw new Error(`x and y have different numbers of samples: x has ${samples}, y has ${y.shape[0]}`);
-    const head = this.layers[this.layers.length - 1].output;
-    const sparse = this.trainingState?.loss.sparse ?? false;
-    const width = sparse ? 1 : head.features;
-    const lead = head.sequence ? [samples, steps] : [samples];
-    const ok = y.shape.length >= lead.length && lead.every((d, i) => y.shape[i] === d)
-      && (y.shape.length === lead.length ? sparse : y.shape.length === lead.length + 1 && y.shape[lead.length] === width);
-    if (!ok) {
-      const want = `[${lead.join(', ')}${sparse ? '' : `, ${width}`}]`;
-      throw new Error(`y has shape [${y.shape.join(', ')}], expected ${want}${sparse ? ` (class indices; [${lead.join(', ')}, 1] also works)` : ''} for this model's output`);
-    }
-    if (sparse) {
-      for (let i = 0; i < y.data.length; i++) {
-        const c = y.data[i];
-        if (!Number.isInteger(c) || c < 0 || c >= head.features) {
-          throw new Error(`y${formatIndex(i, y.shape)} = ${c} is not a class index in [0, ${head.features - 1}]`);
-        }
-      }
-    }
-    return { x, y, samples, steps };
+    return checkData(this.dataSpec(), xLike, yLike, lengths);
   }
 
-  private forward(plan: Plan, B: number, T: number, logits: boolean): number[] {
+  private dataSpec(): DataSpec {
+    const first = this.layers[0];
+    const input = first.input;
+    return {
+      first, input, fixedSteps: input.sequence ? this.modelInputShape?.[0] ?? null : null,
+      head: this.layers[this.layers.length - 1].output, sparse: this.trainingState?.loss.sparse ?? false,
+    };
+  }
+
+  /** Checks named states against the layers: known names, [samples, units] (samples fixed or common), finite. */
+  private checkStates(states: Record<string, TensorLike>, samples: number | undefined): Map<string, Tensor> {
+    const known = new Map<string, number>();
+    for (const layer of this.layers) if (layer instanceof Recurrent) for (const s of layer.stateNames()) known.set(`${layer.name}.${s}`, layer.units);
+    if (!states || typeof states !== 'object') throw new Error('states must be an object of named tensors');
+    const out = new Map<string, Tensor>();
+    let rows = samples;
+    for (const [name, value] of Object.entries(states)) {
+      const units = known.get(name);
+      if (units === undefined) throw new Error(`unknown state "${name}" (this model has: ${[...known.keys()].join(', ') || 'no recurrent layers'})`);
+      const t = toTensor(value, `state "${name}"`);
+      rows ??= t.shape[0];
+      if (t.rank !== 2 || t.shape[0] !== rows || t.shape[1] !== units) throw new Error(`state "${name}" has shape [${t.shape.join(', ')}], expected [${rows}, ${units}]`);
+      checkFinite(t, `state "${name}"`);
+      out.set(name, t);
+    }
+    return out;
+  }
+
+  /** Runs every layer; initialStates[i] are layer i's initial state addresses (0 = zeros). */
+  private forward(plan: Plan, B: number, T: number, logits: boolean, initialStates: readonly (readonly number[])[]): number[] {
     const base = this.workspaceBase();
     const outputs: number[] = [];
     let x = base + plan.input;
     this.layers.forEach((layer, i) => {
-      x = layer.forward(this.call(i, plan, B, T), x, logits && i === this.layers.length - 1);
+      x = layer.forward(this.call(i, plan, B, T, initialStates[i]), x, logits && i === this.layers.length - 1);
       outputs.push(x);
     });
     return outputs;
   }
 
-  private call(i: number, plan: Plan, B: number, T: number): LayerCall {
+  private call(i: number, plan: Plan, B: number, T: number, initialStates: readonly number[]): LayerCall {
     const { built } = this.requireBuilt();
     const base = this.workspaceBase();
     return {
@@ -482,16 +597,75 @@ export class Sequential {
       scratch: base + plan.layers[i].scratch,
       output: base + plan.layers[i].output,
       B, T,
+      lengths: plan.lengths >= 0 ? base + plan.lengths : 0,
+      initialStates,
+      view: () => this.core.heap.f32(),
       zero: (ptr, n) => this.zero(ptr, n),
       copy: (dst, src, n) => this.core.heap.f32().copyWithin(dst >> 2, src >> 2, (src >> 2) + n),
     };
+  }
+
+  /** Initial state addresses per layer for one batch: zeros (0), the carried streams, or user tensors copied in. */
+  private loadInitialStates(plan: Plan, B: number, initial: Initial): number[][] {
+    const base = this.workspaceBase();
+    const view = this.core.heap.f32();
+    return this.layers.map((layer, i) => {
+      const names = layer.stateNames();
+      const n = layer.stateFloats(B);
+      if (initial.kind === 'streams' && (initial.layers === 'all' || (layer instanceof Recurrent && layer.stateful))) {
+        const block = (this.streams as Streams).blocks[i];
+        return names.map((_, s) => block + s * n * 4);
+      }
+      if (initial.kind !== 'given') return names.map(() => 0);
+      return names.map((state, s) => {
+        const t = initial.states.get(`${layer.name}.${state}`);
+        if (!t) return 0;
+        const at = base + plan.layers[i].states + s * n * 4;
+        const width = n / B;
+        view.set(t.data.subarray(initial.start * width, (initial.start + B) * width), at >> 2);
+        return at;
+      });
+    });
+  }
+
+  /** After a forward that started from the streams: the final states become the carried states. */
+  private saveStreams(plan: Plan, B: number, T: number, initialStates: readonly (readonly number[])[], which: 'stateful' | 'all'): void {
+    const streams = this.streams as Streams;
+    this.layers.forEach((layer, i) => {
+      if (!(layer instanceof Recurrent) || (which === 'stateful' && !layer.stateful)) return;
+      const n = layer.stateFloats(B);
+      layer.finalStates(this.call(i, plan, B, T, initialStates[i])).forEach((ptr, s) => this.copy(streams.blocks[i] + s * n * 4, ptr, n));
+    });
+  }
+
+  /** Makes sure carried states exist for batch size B (zeros when new); a different B is an error unless `replace`. */
+  private ensureStreams(B: number, replace: boolean): void {
+    if (this.streams && this.streams.B === B) return;
+    if (this.streams && !replace) {
+      throw new Error(`the carried states are for batch size ${this.streams.B}, this call has ${B} (call resetStates() first to start new streams)`);
+    }
+    this.freeStreams();
+    const blocks = this.layers.map((layer) => {
+      const floats = layer.stateNames().length * layer.stateFloats(B);
+      return floats > 0 ? this.allocZeroed(floats) : 0;
+    });
+    this.streams = { B, blocks };
+  }
+
+  private freeStreams(): void {
+    for (const block of this.streams?.blocks ?? []) if (block) this.core.heap.free(block);
+    this.streams = undefined;
+  }
+
+  private copy(dst: number, src: number, n: number): void {
+    this.core.heap.f32().copyWithin(dst >> 2, src >> 2, (src >> 2) + n);
   }
 
   /** Plans the workspace for (B, T), growing it if needed, and writes the batch's x (and y) time-major. */
   private loadBatch(data: Data, indices: Int32Array): Plan {
     const B = indices.length;
     const T = data.steps;
-    const plan = this.plan(B, T);
+    const plan = this.plan(B, T, data.lengths !== undefined);
     if (!this.workspace || this.workspace.floats < plan.floats) {
       if (this.workspace) this.core.heap.free(this.workspace.ptr);
       this.workspace = undefined;
@@ -499,8 +673,12 @@ export class Sequential {
     }
     const base = this.workspace.ptr >> 2;
     const view = this.core.heap.f32();
-    const features = this.layers[0].input.features;
+    const features = this.layers[0].input.tokens ? 1 : this.layers[0].input.features;
     scatterTimeMajor(view, base + (plan.input >> 2), data.x.data, indices, T, features);
+    if (data.lengths) {
+      const lengths = new Int32Array(view.buffer, this.workspace.ptr + plan.lengths, B);
+      for (let j = 0; j < B; j++) lengths[j] = (data.lengths as Int32Array)[indices[j]];
+    }
     if (data.y) {
       const head = this.layers[this.layers.length - 1].output;
       const width = this.trainingState?.loss.sparse ? 1 : head.features;
@@ -509,15 +687,18 @@ export class Sequential {
     return plan;
   }
 
-  private plan(B: number, T: number): Plan {
+  private plan(B: number, T: number, padded: boolean): Plan {
     let floats = 0;
     const take = (n: number): number => {
       const at = floats * 4;
       floats += Math.ceil(n / 4) * 4;
       return at;
     };
-    const input = take(this.layers[0].input.sequence ? T * B * this.layers[0].input.features : B * this.layers[0].input.features);
+    const first = this.layers[0].input;
+    const input = take((first.sequence ? T : 1) * B * (first.tokens ? 1 : first.features));
+    const lengths = padded ? take(B) : -1;
     const layers = this.layers.map((layer) => ({
+      states: take(layer.stateNames().length * layer.stateFloats(B)),
       output: take(layer.outputFloats(B, T)),
       scratch: take(layer.scratchFloats(B, T)),
       grad: take(layer.rows(B, T) * layer.output.features),
@@ -526,7 +707,10 @@ export class Sequential {
     const headFloats = head.rows(B, T) * head.output.features;
     const targets = take(headFloats);
     const pred = take(headFloats);
-    return { floats, input, layers, targets, pred };
+    const compact = padded && head.output.sequence
+      ? { out: take(headFloats), targets: take(headFloats), pred: take(headFloats), grad: take(headFloats) }
+      : undefined;
+    return { floats, input, lengths, layers, targets, pred, compact };
   }
 
   private workspaceBase(): number {
@@ -558,31 +742,8 @@ export class Sequential {
   }
 }
 
-/** The indices start, start + 1, …, start + n − 1. */
-export function range(start: number, n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = start + i;
-  return out;
+/** Zeroes the padded steps (t ≥ lengths[s]) of a batch-major [samples, T, width] output, as PyTorch pads. */
+function zeroPadding(out: Float32Array, lengths: Int32Array, T: number, width: number): void {
+  lengths.forEach((n, s) => out.fill(0, (s * T + n) * width, (s + 1) * T * width));
 }
 
-/** dst (time-major [steps, B, width], at float index `at`) ← src rows of samples `indices` (batch-major [samples, steps, width]). */
-function scatterTimeMajor(view: Float32Array, at: number, src: Float32Array, indices: Int32Array, steps: number, width: number): void {
-  const B = indices.length;
-  for (let j = 0; j < B; j++) {
-    const sample = indices[j] * steps * width;
-    for (let t = 0; t < steps; t++) {
-      const from = sample + t * width;
-      view.set(src.subarray(from, from + width), at + (t * B + j) * width);
-    }
-  }
-}
-
-/** out (batch-major [samples, steps, width]) rows start.. ← time-major [steps, B, width] at float index `at`. */
-function gatherBatchMajor(view: Float32Array, at: number, out: Float32Array, start: number, B: number, steps: number, width: number): void {
-  for (let j = 0; j < B; j++) {
-    for (let t = 0; t < steps; t++) {
-      const from = at + (t * B + j) * width;
-      out.set(view.subarray(from, from + width), ((start + j) * steps + t) * width);
-    }
-  }
-}

@@ -13,7 +13,11 @@ import { Rng } from '../random.ts';
 
 const BOUNDARY = '\n';
 
+export const CHAR_CELLS = ['lstm', 'gru', 'rnn'] as const;
+export type CharCell = (typeof CHAR_CELLS)[number];
+
 export interface CharModelOptions {
+  cell: CharCell;
   units: number;
   steps: number;
   seed: number;
@@ -76,13 +80,13 @@ export function makeWindows(lines: readonly string[], vocab: Vocabulary, steps: 
   return { x: new Tensor(x, [count, steps, V]), y: new Tensor(y, [count, steps]) };
 }
 
-/** SimpleRNN(units, sequences) → Dense(V, softmax), Adam with global norm clipping. */
+/** A recurrent layer (LSTM, GRU or SimpleRNN; units, sequences) → Dense(V, softmax), Adam with global norm clipping. */
 export function buildCharModel(vocab: Vocabulary, options: CharModelOptions): Sequential {
   const model = new Sequential({
     seed: options.seed,
     name: 'charlm',
     layers: [
-      layers.simpleRNN({ units: options.units, returnSequences: true, inputShape: [null, vocab.size], name: 'rnn' }),
+      layers[options.cell === 'rnn' ? 'simpleRNN' : options.cell]({ units: options.units, returnSequences: true, inputShape: [null, vocab.size], name: 'rnn' }),
       layers.dense({ units: vocab.size, activation: 'softmax', name: 'head' }),
     ],
   });

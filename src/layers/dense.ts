@@ -23,6 +23,7 @@ const OPTIONS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasIni
 
 export class Dense extends Layer {
   readonly kind = 'dense';
+  readonly defaultName = 'dense';
   readonly units: number;
   readonly activation: ActivationName;
   readonly useBias: boolean;

@@ -12,6 +12,8 @@ import type { InitializerName } from '../initializers.ts';
 export interface FeatureShape {
   readonly sequence: boolean;
   readonly features: number;
+  /** Integer token ids (one per step) rather than feature vectors: the input of an embedding. */
+  readonly tokens?: boolean;
 }
 
 export interface ParamSpec {
@@ -20,6 +22,8 @@ export interface ParamSpec {
   /** [rows, cols] for matrices, [n] for vectors. */
   readonly shape: readonly number[];
   readonly init: InitializerName;
+  /** Adjusts the initialised values (e.g. an LSTM's forget-gate bias block set to 1). */
+  readonly after?: (data: Float32Array) => void;
 }
 
 /** Addresses the model planned for one call of a layer. */
@@ -34,7 +38,13 @@ export interface LayerCall {
   readonly output: number;
   readonly B: number;
   readonly T: number;
-  /** Fill `n` floats at `ptr` with zeros (the model's view of memory). */
+  /** Per-sequence lengths ([B] i32 in core memory) or 0 when every sequence has T steps. */
+  readonly lengths: number;
+  /** Initial states of a recurrent layer, in its stateNames() order (0 = zeros). */
+  readonly initialStates: readonly number[];
+  /** The core's memory as floats (fresh: take it again after anything that may allocate). */
+  readonly view: () => Float32Array;
+  /** Fill `n` floats at `ptr` with zeros. */
   readonly zero: (ptr: number, n: number) => void;
   /** Copy `n` floats from `src` to `dst`. */
   readonly copy: (dst: number, src: number, n: number) => void;
@@ -59,6 +69,9 @@ export abstract class Layer {
   }
 
   abstract readonly kind: string;
+
+  /** The stem of the default name the model gives this layer (Keras names: dense, lstm, ...). */
+  abstract readonly defaultName: string;
 
   /** The options as given plus defaults: enough to rebuild the layer. */
   abstract config(): LayerConfig;
@@ -88,6 +101,24 @@ export abstract class Layer {
    * flag the forward ran with (dy is then the gradient with respect to the logits).
    */
   abstract backward(call: LayerCall, x: number, y: number, dy: number, dx: number, logits: boolean): void;
+
+  /** Names of the states a recurrent layer carries (h, c, h_reverse, ...); none for other layers. */
+  stateNames(): readonly string[] {
+    return [];
+  }
+
+  /** Floats of one state tensor ([B, units]). */
+  stateFloats(B: number): number {
+    return B * this.output.features;
+  }
+
+  /** After forward: addresses of the final states, in stateNames() order. */
+  finalStates(_call: LayerCall): number[] {
+    return [];
+  }
+
+  /** Validates a first layer's raw input beyond its shape (e.g. token ids in range). */
+  checkInput(_x: Float32Array): void {}
 
   /** Fixes the input shape; called once by the model. */
   build(input: FeatureShape): FeatureShape {

@@ -3,7 +3,8 @@
 //
 // Nothing here knows about particular layers: the model does the numeric work, this file schedules it.
 
-import { range, type Sequential, type Data } from '../model.ts';
+import type { Sequential } from '../model.ts';
+import { range, type Data } from '../data.ts';
 import { accumulate, logs, type BatchResult } from './results.ts';
 import type { TensorLike } from '../tensor.ts';
 import { checkOptions, integer, number, boolean } from '../options.ts';
@@ -25,7 +26,10 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Fraction of the samples, taken from the end before shuffling (as Keras does), kept for validation. */
   validationSplit?: number;
-  validationData?: [TensorLike, TensorLike];
+  /** [x, y] or [x, y, lengths]. */
+  validationData?: [TensorLike, TensorLike] | [TensorLike, TensorLike, ArrayLike<number>];
+  /** Per-sample sequence lengths of x (steps beyond are padding: they change no output, state, loss or gradient). */
+  lengths?: ArrayLike<number>;
   callbacks?: Callbacks | Callbacks[];
 }
 
@@ -36,7 +40,7 @@ export interface History {
   history: Record<string, number[]>;
 }
 
-const OPTIONS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks'] as const;
+const OPTIONS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'lengths', 'callbacks'] as const;
 
 /** Trains `model` on (x, y). Everything is validated before the first step. */
 export async function fit(model: Sequential, x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
@@ -49,15 +53,15 @@ export async function fit(model: Sequential, x: TensorLike, y: TensorLike, optio
   const callbacks = o.callbacks === undefined ? [] : Array.isArray(o.callbacks) ? o.callbacks as Callbacks[] : [o.callbacks as Callbacks];
   const training = model.training;
   if (!training) throw new Error('fit needs a compiled model: call model.compile({ optimizer, loss }) first');
-  const data = model.checkData(x, y);
+  const data = model.checkData(x, y, o.lengths as ArrayLike<number> | undefined);
 
   let trainCount = data.samples;
   let validation: { data: Data; indices: Int32Array } | undefined;
   if (o.validationData !== undefined) {
     if (split > 0) throw new Error('fit: give validationSplit or validationData, not both');
     const pair = o.validationData;
-    if (!Array.isArray(pair) || pair.length !== 2) throw new Error('fit validationData must be [x, y]');
-    const vdata = model.checkData(pair[0] as TensorLike, pair[1] as TensorLike);
+    if (!Array.isArray(pair) || pair.length < 2 || pair.length > 3) throw new Error('fit validationData must be [x, y] or [x, y, lengths]');
+    const vdata = model.checkData(pair[0] as TensorLike, pair[1] as TensorLike, pair[2] as ArrayLike<number> | undefined);
     validation = { data: vdata, indices: range(0, vdata.samples) };
   } else if (split > 0) {
     const held = Math.floor(data.samples * split);

@@ -266,7 +266,7 @@ test('clear errors for bad options, losses and layer stacks', () => {
   assert.throws(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['accuracy'] }), /metric "accuracy" needs a classification loss/);
   assert.throws(() => model.compile({ optimizer: optimizers.adam({ learningRate: -1 }), loss: 'mse' }), /learningRate must be a finite number ≥ 0, got -1/);
   assert.throws(() => model.evaluate([[[0, 0]]], [[0, 0]]), /evaluate needs a compiled model/);
-  assert.throws(() => new Sequential({ layers: [layers.dense({ units: 2, inputShape: [3] }), layers.simpleRNN({ units: 2 })] }).build(), /needs sequence input/);
+  assert.throws(() => new Sequential({ layers: [layers.dense({ units: 2, inputShape: [3] }), layers.simpleRNN({ units: 2 })] }).build(), /needs sequences of feature vectors \[steps, features\], got vectors of 2 features/);
   const sparse = new Sequential({ layers: [layers.simpleRNN({ units: 3, inputShape: [2, 2] }), layers.dense({ units: 3, activation: 'softmax' })] });
   sparse.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
   assert.throws(() => sparse.evaluate([[[0, 0], [0, 0]]], [3]), /y\[0\] = 3 is not a class index in \[0, 2\]/);
