@@ -36,6 +36,16 @@ export function core(): Core {
   return current;
 }
 
+/**
+ * The loaded core's memory: `wasmBytes`, the size of its linear memory (it only grows, as WebAssembly
+ * memories do), and `liveBytes`, what models and their workspaces hold now. A long-running server can log
+ * these to see that serving requests does not grow memory.
+ */
+export function memory(): { wasmBytes: number; liveBytes: number } {
+  const { kernels, heap } = core();
+  return { wasmBytes: kernels.memory.buffer.byteLength, liveBytes: heap.liveBytes };
+}
+
 /** Instantiates a core without making it current. */
 export async function instantiateCore(source: WasmSource): Promise<Core> {
   if (!WebAssembly.validate(SIMD_PROBE)) {
@@ -43,15 +53,20 @@ export async function instantiateCore(source: WasmSource): Promise<Core> {
   }
   const instance = await instantiate(await resolve(source));
   const exports = instance.exports as Record<string, unknown>;
+  // The version first: a core of another recur version usually also lacks (or adds) kernels, and
+  // "another version" is the message that tells the user what to fix.
+  if (typeof exports.abi_version === 'function') {
+    const version = (exports.abi_version as () => number)();
+    if (version !== ABI_VERSION) {
+      throw new Error(`the wasm given to init() is a recur core of another version (core ABI ${version}, this package expects ${ABI_VERSION}): `
+        + 'use the core.wasm shipped with this version of recur (recur/core.wasm)');
+    }
+  }
   const missing = KERNEL_NAMES.filter((name) => !(name in exports));
   if (missing.length > 0 || typeof exports.abi_version !== 'function') {
     throw new Error(`the wasm given to init() is not a recur core (missing exports: ${missing.join(', ')})`);
   }
   const kernels = exports as unknown as Kernels;
-  const version = kernels.abi_version();
-  if (version !== ABI_VERSION) {
-    throw new Error(`the wasm given to init() is a recur core of another version (core ABI ${version}, this package expects ${ABI_VERSION})`);
-  }
   return { kernels, heap: new Heap(kernels.memory, kernels.heap_base()) };
 }
 
@@ -59,25 +74,63 @@ type Resolved = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response;
 
 async function resolve(source: WasmSource): Promise<Resolved> {
   if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
-  if (typeof source === 'string' || source instanceof URL) return fetch(source);
+  if (typeof source === 'string' || source instanceof URL) return fetchCore(source);
   if (typeof Response !== 'undefined' && source instanceof Response) return source;
   if (source && typeof (source as PromiseLike<Response>).then === 'function') return resolve(await source);
   throw new Error(`init() expects a WebAssembly.Module, bytes (ArrayBuffer / typed array), a URL or a Response; got ${describe(source)}`);
 }
 
+async function fetchCore(url: string | URL): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch (error) {
+    const href = String(url);
+    // Node 20's fetch cannot read file: URLs; the Node entry reads the file itself, a caller can too.
+    const hint = href.startsWith('file:') ? ': this runtime cannot fetch file: URLs, pass the bytes instead (init(await readFile(url)))' : '';
+    throw new Error(`could not fetch the recur core from ${href}${hint} (${(error as Error).message})`, { cause: error });
+  }
+}
+
 async function instantiate(source: Resolved): Promise<WebAssembly.Instance> {
   if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, {});
-  if (!(source instanceof Response)) return (await WebAssembly.instantiate(source as BufferSource, {})).instance;
+  if (!(source instanceof Response)) return instantiateBytes(source as BufferSource, 'the data given to init()');
   if (!source.ok) throw new Error(`could not fetch the recur core: HTTP ${source.status} ${source.statusText} (${source.url})`);
+  const what = `the file fetched from ${source.url || 'the Response'} (content-type ${source.headers.get('content-type') ?? 'none'})`;
   if (typeof WebAssembly.instantiateStreaming === 'function') {
     try {
       return (await WebAssembly.instantiateStreaming(source.clone(), {})).instance;
     } catch (error) {
       // Servers often send .wasm as application/octet-stream; streaming compilation refuses that, bytes do not.
-      if (!(error instanceof TypeError)) throw error;
+      // A CompileError (say an HTML error page served as application/wasm) is explained from the bytes below.
+      if (!(error instanceof TypeError) && !(error instanceof WebAssembly.CompileError)) throw error;
     }
   }
-  return (await WebAssembly.instantiate(await source.arrayBuffer(), {})).instance;
+  return instantiateBytes(await source.arrayBuffer(), what);
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/** Compiles and instantiates bytes, turning the engine's terse CompileErrors into ones that say what to do. */
+async function instantiateBytes(bytes: BufferSource, what: string): Promise<WebAssembly.Instance> {
+  try {
+    return (await WebAssembly.instantiate(bytes, {})).instance;
+  } catch (error) {
+    if (!(error instanceof WebAssembly.CompileError)) throw error;
+    const view = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
+    let message: string;
+    if (/disallowed by embedder|code generation/i.test(error.message)) {
+      message = 'this runtime does not allow compiling WebAssembly from bytes at run time (Cloudflare Workers): '
+        + 'import the core as a module and pass that instead: import wasm from "recur/core.wasm"; await init(wasm)';
+    } else if (!WASM_MAGIC.every((b, i) => view[i] === b)) {
+      const start = new TextDecoder().decode(view.subarray(0, 24)).replace(/[^\x20-\x7e]/g, '.');
+      message = `${what} is not WebAssembly (${view.length} bytes starting ${JSON.stringify(start)}): check the URL or file of recur's core.wasm`;
+    } else {
+      message = `${what} is not a valid WebAssembly module for this runtime: ${error.message}`;
+    }
+    const explained = new WebAssembly.CompileError(message);
+    explained.cause = error;
+    throw explained;
+  }
 }
 
 function describe(value: unknown): string {
