@@ -83,7 +83,7 @@ const lstm: Cell = {
   gates: 4,
   stateNames: ['h', 'c'],
   cacheFloats: (T, B, H) => 2 * T * B * H + T * B * 4 * H,
-  workFloats: (B, H) => 2 * B * H,
+  workFloats: (B, H) => B * H,
   forward(r) {
     const { cs, gates } = lstmCache(r);
     r.k.lstm_forward(r.act, r.ract, r.reverse ? 1 : 0, r.T, r.B, r.I, r.H, r.x, r.p.wIh, r.p.wHh, r.p.bIh, r.p.bHh,
@@ -101,7 +101,7 @@ const gru: Cell = {
   gates: 3,
   stateNames: ['h'],
   cacheFloats: (T, B, H) => T * B * H + T * B * 4 * H,
-  workFloats: (B, H) => 4 * B * H,
+  workFloats: (B, H) => B * H,
   forward(r) {
     r.k.gru_forward(r.act, r.ract, r.resetAfter ? 1 : 0, r.reverse ? 1 : 0, r.T, r.B, r.I, r.H, r.x, r.p.wIh, r.p.wHh,
       r.p.bIh, r.p.bHh, r.h0, r.lengths, r.cache, r.cache + r.T * r.B * r.H * 4);
