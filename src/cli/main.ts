@@ -11,13 +11,13 @@ import { Vocabulary, linesOf, makeWindows, buildCharModel, sampleLines, charMode
 import { progressCallbacks } from './progress.ts';
 
 /** The cell of the default job and of `recur train` (chosen by comparing the names each generates in the same time). */
-const DEFAULT_CELL: CharCell = 'rnn';
+const DEFAULT_CELL: CharCell = 'gru';
 
 const HELP: Record<string, string> = {
   main: `recur — recurrent neural networks in TypeScript with a WebAssembly SIMD core
 
 Usage:
-  recur                      train a character RNN on female first names, print 10 new names, save names.safetensors
+  recur                      train a character GRU on female first names, print 10 new names, save names.safetensors
   recur train --data FILE    train a character RNN on the lines of FILE
   recur generate --model F   generate lines from a trained character model
   recur inspect FILE         show a model file's layers, tensors and metadata
@@ -28,7 +28,7 @@ Trains a character-level recurrent model on the lines of FILE (one name, word or
   --data FILE         training text (UTF-8), one sample per line (required)
   --cell C            lstm, gru or rnn (SimpleRNN) (default: ${DEFAULT_CELL})
   --out FILE          where to save the model (default: model.safetensors)
-  --epochs N          passes over the data (default: 20)
+  --epochs N          passes over the data (default: 6)
   --units N           hidden units of the RNN (default: 128)
   --steps N           context length in characters (default: 16)
   --batch-size N      windows per optimizer step (default: 32)
@@ -88,7 +88,7 @@ async function train(lines: string[], values: Values): Promise<void> {
   if (!(CHAR_CELLS as readonly string[]).includes(cell)) throw new UsageError(`--cell must be one of ${CHAR_CELLS.join(', ')}, got ${JSON.stringify(cell)}`);
   const units = int(values.units, 'units', 128);
   const steps = int(values.steps, 'steps', 16);
-  const epochs = int(values.epochs, 'epochs', 20);
+  const epochs = int(values.epochs, 'epochs', 6);
   const batchSize = int(values['batch-size'], 'batch-size', 32);
   const seed = int(values.seed, 'seed', 42, 0);
   const samples = int(values.samples, 'samples', 10, 0);

@@ -10,27 +10,14 @@
 // or r ⊙ h_prev (resetAfter = 0); zeros at padding. Backward returns FRESH arrays and consumes nothing.
 
 import { activate, derivativeFromOutput } from './activations.ts';
-import { isPadding, stepOrder } from './rnn.ts';
+import { isPadding, stepOrder, type RnnParams } from './rnn.ts';
 
-export interface GruParams {
-  /** Candidate activation (n); Keras `activation`. */
-  act: number;
+/** RnnParams (act is the candidate activation, Keras `activation`) plus the gates' activation and the variant. */
+export interface GruParams extends RnnParams {
   /** Gate activation (r, z); Keras `recurrentActivation`. */
   ract: number;
   /** 1: reset gate applied after the recurrent matmul (PyTorch); 0: before it (original GRU). */
   resetAfter: number | boolean;
-  reverse: number | boolean;
-  T: number;
-  B: number;
-  I: number;
-  H: number;
-  x: ArrayLike<number>;
-  wIh: ArrayLike<number>;
-  wHh: ArrayLike<number>;
-  bIh?: ArrayLike<number> | null;
-  bHh?: ArrayLike<number> | null;
-  h0?: ArrayLike<number> | null;
-  lengths?: ArrayLike<number> | null;
 }
 
 export interface GruForward {

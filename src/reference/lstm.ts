@@ -9,26 +9,13 @@
 // Backward returns FRESH gradient arrays (the kernel accumulates) and consumes nothing.
 
 import { activate, derivativeFromOutput } from './activations.ts';
-import { isPadding, stepOrder } from './rnn.ts';
+import { isPadding, stepOrder, type RnnParams } from './rnn.ts';
 
-export interface LstmParams {
-  /** Cell activation (g and act(c)); Keras `activation`. */
-  act: number;
+/** RnnParams (act is the cell activation: g and act(c), Keras `activation`) plus the gates' activation and c0. */
+export interface LstmParams extends RnnParams {
   /** Gate activation (i, f, o); Keras `recurrentActivation`. */
   ract: number;
-  reverse: number | boolean;
-  T: number;
-  B: number;
-  I: number;
-  H: number;
-  x: ArrayLike<number>;
-  wIh: ArrayLike<number>;
-  wHh: ArrayLike<number>;
-  bIh?: ArrayLike<number> | null;
-  bHh?: ArrayLike<number> | null;
-  h0?: ArrayLike<number> | null;
   c0?: ArrayLike<number> | null;
-  lengths?: ArrayLike<number> | null;
 }
 
 export interface LstmForward {

@@ -102,7 +102,7 @@ describe('recur CLI', () => {
     const out = trainRun.stdout;
     assert.ok(!out.includes('\r'), 'stdout is not a TTY: no carriage-return redraws');
     assert.ok(!out.includes('\x1b['), 'no terminal escape codes');
-    assert.match(out, new RegExp(`training a character RNN \\(16 units, ${vocabulary.size + 1} characters, context 16\\) on 200 lines: \\d+ windows, 2 epochs`));
+    assert.match(out, new RegExp(`training a character GRU \\(16 units, ${vocabulary.size + 1} characters, context 16\\) on 200 lines: \\d+ windows, 2 epochs`));
     const epochLines = out.split('\n').filter((l) => l.startsWith('epoch '));
     assert.equal(epochLines.length, 2, out);
     epochLines.forEach((line, i) => assert.match(line, new RegExp(`^epoch ${i + 1}/2  loss \\d+\\.\\d{4}  accuracy \\d\\.\\d{4}  \\(\\d+\\.\\ds, ETA \\d+s\\)$`)));
@@ -143,9 +143,11 @@ describe('recur CLI', () => {
     assertExit(run, 0, 'inspect');
     const V = vocabulary.size + 1;
     assert.match(run.stdout, /Model: charlm/);
-    assert.match(run.stdout, new RegExp(`rnn\\.weight_ih_l0\\s+\\[16, ${V}\\]`));
-    assert.match(run.stdout, /rnn\.weight_hh_l0\s+\[16, 16\]/);
-    assert.match(run.stdout, /rnn\.bias_ih_l0\s+\[16\]/);
+    // The default cell is a GRU: gate blocks r, z, n make 3·16 rows.
+    assert.match(run.stdout, /rnn \(gru tanh, sequences\)/);
+    assert.match(run.stdout, new RegExp(`rnn\\.weight_ih_l0\\s+\\[48, ${V}\\]`));
+    assert.match(run.stdout, /rnn\.weight_hh_l0\s+\[48, 16\]/);
+    assert.match(run.stdout, /rnn\.bias_ih_l0\s+\[48\]/);
     assert.match(run.stdout, new RegExp(`head\\.weight\\s+\\[${V}, 16\\]`));
     assert.match(run.stdout, /optimizer\.m\.head\.bias/);
     assert.match(run.stdout, /Format: recur version 1, checksum [0-9a-f]{8}/);
