@@ -284,6 +284,9 @@ export class Bidirectional extends Recurrent {
     if (!(inner instanceof Recurrent) || inner instanceof Bidirectional) {
       throw new Error('layers.bidirectional needs a recurrent layer: layers.simpleRNN, layers.lstm or layers.gru');
     }
+    if (o.mergeMode === null) {
+      throw new Error('layers.bidirectional mergeMode null (the directions as two separate outputs) does not fit a Sequential model\'s single output: use "concat" and split the last axis in two');
+    }
     const mergeMode = oneOf(o.mergeMode, MERGE_MODES, 'layers.bidirectional mergeMode', 'concat');
     super(inner.cellKind, { ...inner.cellOptions(), ...(inner.inputShape ? { inputShape: inner.inputShape } : {}) } as LSTMOptions & GRUOptions,
       { mergeMode, name: identifier(o.name, 'layers.bidirectional name') });

@@ -356,6 +356,7 @@ test('Keras defaults: LSTM forget-gate bias 1, orthogonal recurrent kernel, glor
   assert.throws(() => layers.lstm({ units: 2, resetAfter: true } as never), /unknown option "resetAfter"/);
   assert.throws(() => layers.bidirectional({ layer: layers.dense({ units: 2 }) as never }), /needs a recurrent layer/);
   assert.throws(() => layers.bidirectional({ layer: layers.lstm({ units: 2 }), mergeMode: 'max' as never }), /mergeMode must be one of "concat", "sum", "ave", "mul"/);
+  assert.throws(() => layers.bidirectional({ layer: layers.lstm({ units: 2 }), mergeMode: null as never }), /mergeMode null .* use "concat" and split the last axis/);
 });
 
 test('the model file round-trips gated, bidirectional and embedding models', () => {
