@@ -265,3 +265,11 @@ test('the public API before init(): building a model throws the init message (ch
   assert.match(lines[0], /^ERROR recur is not initialised: call `await init\(\)`/);
   assert.equal(lines[1], 'AFTER INIT OK');
 });
+
+test('load errors say what to do: not wasm (named, with its first bytes), HTML served as application/wasm, a file: URL in Node', async () => {
+  await rejectsWith(new TextEncoder().encode('<!doctype html><p>Not found'), /the data given to init\(\) is not WebAssembly \(27 bytes starting "<!doctype html><p>Not fo"\): check the URL or file of recur's core\.wasm/);
+  const page = new Response('<html>error</html>', { headers: { 'content-type': 'application/wasm' } });
+  await rejectsWith(page, /is not WebAssembly \(18 bytes starting "<html>error<\/html>"\)/);
+  await rejectsWith(new URL('../../build/release.wasm', import.meta.url), /this runtime cannot fetch file: URLs, pass the bytes instead/);
+  await rejectsWith(fakeCore([...FUNCTION_NAMES].slice(0, 3), ABI_VERSION + 1), /another version \(core ABI .*\): use the core\.wasm shipped with this version of recur/);
+});
