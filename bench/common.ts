@@ -9,16 +9,25 @@ import { dirname } from 'node:path';
 import Benchmark from 'benchmark';
 import { Rng } from '../src/random.ts';
 
-export const PEERS = ['recur', 'tfjs-cpu', 'tfjs-wasm'] as const;
+/**
+ * Every peer of the suite, in the order of the report's tables. ort-node is ONNX Runtime's native build
+ * (a ceiling, not a wasm peer); brain is brain.js, whose recurrent nets are a different algorithm.
+ */
+export const PEERS = ['recur', 'tfjs-cpu', 'tfjs-wasm', 'ort-web', 'ort-node', 'brain'] as const;
 export type Peer = (typeof PEERS)[number];
 
-/** The peer named by the first command-line argument; exits with usage help otherwise. */
-export function peerFromArgv(file: string): Peer {
+/**
+ * The peer named by the first command-line argument; exits with usage help if it is not a peer at all.
+ * A bench file measures the peers in `measures`; run.sh starts every file with every peer, and a peer the
+ * file does not measure makes the process exit 0 without printing anything.
+ */
+export function peerFromArgv(file: string, measures: readonly Peer[] = ['recur', 'tfjs-cpu', 'tfjs-wasm']): Peer {
   const arg = process.argv[2];
   if (!PEERS.includes(arg as Peer)) {
-    console.error(`usage: node --import tsx bench/${file} <${PEERS.join(' | ')}>`);
+    console.error(`usage: node --import tsx bench/${file} <${measures.join(' | ')}>`);
     process.exit(2);
   }
+  if (!measures.includes(arg as Peer)) process.exit(0);
   return arg as Peer;
 }
 
@@ -72,6 +81,17 @@ export async function tfjsOn(backend: 'cpu' | 'wasm'): Promise<{ tf: Tf; info: s
   return { tf, info };
 }
 
+/** Seconds of sampling per timed case in the LSTM / GRU workloads (after the warm-up). */
+export const MAX_TIME = 1.5;
+
+/** Tells the run's settings for a slow peer: fewer samples and a shorter sampling budget (BENCHMARKS.md). */
+export interface TimeOptions {
+  /** benchmark.js maxTime: sampling goes on until both this many seconds and minSamples are reached. */
+  maxTime: number;
+  /** Overrides the 20 (or 5 for calls over 20 ms) minimum samples. */
+  minSamples?: number;
+}
+
 export interface Timing {
   /** Median of benchmark.js's samples (each the mean time per call over one timed cycle), in ms. */
   ms: number;
@@ -95,7 +115,55 @@ export function time(name: string, fn: () => void, maxTime: number): Timing {
   const bench = new Benchmark(name, fn, { minSamples, minTime: 0.025, maxTime });
   bench.run();
   if (bench.error) throw bench.error;
-  const sample = [...bench.stats.sample].sort((a, b) => a - b);
+  return summarise(bench.stats.sample);
+}
+
+/**
+ * The timing loop of the LSTM / GRU workloads, for calls that return a promise (ONNX Runtime's session.run,
+ * tfjs's trainOnBatch) and for plain calls alike (`timeSync`). The same rule as benchmark.js, in a plain
+ * loop: warm-up calls for 200 ms (at least one); then samples, each the mean time per call over a cycle of
+ * back-to-back calls lasting ≥ 25 ms; until there are `minSamples` samples (20, or 5 for calls over 20 ms)
+ * and `maxTime` seconds have passed. benchmark.js itself is not used here: its deferred mode puts a timer
+ * between calls, and for multi-second calls it takes about twice the samples asked for.
+ */
+export async function timeAsync(fn: () => Promise<unknown>, options: TimeOptions): Promise<Timing> {
+  let start = performance.now();
+  let calls = 0;
+  do { await fn(); calls++; } while (performance.now() - start < 200);
+  const perCall = (performance.now() - start) / calls;
+  const minSamples = options.minSamples ?? (perCall > 20 ? 5 : 20);
+  const cycle = Math.max(1, Math.ceil(25 / perCall));
+  const sample: number[] = [];
+  start = performance.now();
+  while (sample.length < minSamples || performance.now() - start < options.maxTime * 1e3) {
+    const t0 = performance.now();
+    for (let i = 0; i < cycle; i++) await fn();
+    sample.push((performance.now() - t0) / cycle / 1e3);
+  }
+  return summarise(sample);
+}
+
+/** timeAsync's loop for a synchronous call (no await between calls: µs-scale calls are not taxed). */
+export function timeSync(fn: () => unknown, options: TimeOptions): Timing {
+  let start = performance.now();
+  let calls = 0;
+  do { fn(); calls++; } while (performance.now() - start < 200);
+  const perCall = (performance.now() - start) / calls;
+  const minSamples = options.minSamples ?? (perCall > 20 ? 5 : 20);
+  const cycle = Math.max(1, Math.ceil(25 / perCall));
+  const sample: number[] = [];
+  start = performance.now();
+  while (sample.length < minSamples || performance.now() - start < options.maxTime * 1e3) {
+    const t0 = performance.now();
+    for (let i = 0; i < cycle; i++) fn();
+    sample.push((performance.now() - t0) / cycle / 1e3);
+  }
+  return summarise(sample);
+}
+
+/** Median and spread of per-call times in seconds (benchmark.js's unit), reported in ms. */
+function summarise(seconds: readonly number[]): Timing {
+  const sample = [...seconds].sort((a, b) => a - b);
   const at = (q: number): number => sample[Math.min(sample.length - 1, Math.floor(q * sample.length))];
   const median = sample.length % 2 === 1
     ? sample[(sample.length - 1) / 2]
@@ -112,6 +180,8 @@ export interface Row extends Timing {
   items?: number;
   /** Max |diff| of this peer's output against the f64 reference, checked before timing. */
   maxErr: number;
+  /** What maxErr was measured against, when not the workload's f64 reference (report column). */
+  check?: string;
 }
 
 export interface Report {
@@ -121,7 +191,11 @@ export interface Report {
   info: string;
   /** What `Row.items` counts ('sequences'): throughput is reported as itemName/s. */
   itemName?: string;
+  /** Time unit of the report's table: 'ms' (default) or 'µs' (W7's per-step times). */
+  unit?: 'ms' | 'µs';
   rows: Row[];
+  /** Set instead of rows when the peer cannot run this workload at all (why, for the report). */
+  skipped?: { case: string; reason: string }[];
 }
 
 /** Prints the process's result as one JSON line on stdout (everything else goes to stderr). */

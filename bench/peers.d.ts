@@ -17,3 +17,43 @@ declare module '@tensorflow/tfjs-backend-wasm' {
   /** Where the backend's .wasm files are: a URL or path prefix ending in '/'. */
   export function setWasmPaths(prefix: string): void;
 }
+
+/** The part of ONNX Runtime's common API (onnxruntime-common 1.30, shared by -web and -node) the bench uses. */
+declare namespace OrtApi {
+  type Feeds = Record<string, Tensor>;
+  class Tensor {
+    constructor(type: 'float32', data: Float32Array, dims: readonly number[]);
+    readonly data: Float32Array | Int32Array | Uint8Array;
+    readonly dims: readonly number[];
+  }
+  class InferenceSession {
+    static create(model: Uint8Array, options?: {
+      executionProviders?: string[];
+      graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+      intraOpNumThreads?: number;
+      interOpNumThreads?: number;
+    }): Promise<InferenceSession>;
+    run(feeds: Feeds): Promise<Record<string, Tensor>>;
+    readonly inputNames: readonly string[];
+    readonly outputNames: readonly string[];
+  }
+  const env: { wasm: { numThreads?: number; simd?: boolean; wasmPaths?: string } };
+}
+
+declare module 'onnxruntime-web' {
+  export import Tensor = OrtApi.Tensor;
+  export import InferenceSession = OrtApi.InferenceSession;
+  export import env = OrtApi.env;
+}
+
+declare module 'onnxruntime-node' {
+  export import Tensor = OrtApi.Tensor;
+  export import InferenceSession = OrtApi.InferenceSession;
+  export import env = OrtApi.env;
+}
+
+declare module 'brain.js' {
+  /** brain.js 1.6.1 (CommonJS); the bench reaches its recurrent nets through `default.recurrent`. */
+  const brain: { recurrent: Record<string, unknown> };
+  export default brain;
+}

@@ -14,30 +14,51 @@ if [[ ! -f $installed || bench/package-lock.json -nt $installed ]]; then
   # Under `npm run`, PATH starts with node_modules/.bin, which holds the npm 6 that @as-pect/cli pulls in
   # (via npm-install-peers); it cannot read this lockfile. Use the npm that started the script.
   if [[ -n ${npm_execpath:-} ]]; then npm=("${npm_node_execpath:-node}" "$npm_execpath"); else npm=(npm); fi
-  "${npm[@]}" --prefix bench ci --silent --no-audit --no-fund
+  # onnxruntime-node's install script would download GPU binaries (unreachable here; its CPU binary ships in
+  # the package): allowScripts in bench/package.json keeps it from running, and the variable below makes
+  # the script a no-op under npm versions that ignore allowScripts. brain.js 1.6.1's gpu.js 1.x needs no
+  # native addon.
+  ONNXRUNTIME_NODE_INSTALL=skip "${npm[@]}" --prefix bench ci --silent --no-audit --no-fund
 fi
 
 echo "bench: building the core"
 bash scripts/build-wasm.sh
 
 rounds=${BENCH_ROUNDS:-2}
+# BENCH_ONLY=w1 (a file-name prefix) runs only the matching bench files.
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_ROUNDS must be a positive integer, got '$rounds'" >&2; exit 2; }
-peers=(recur tfjs-cpu tfjs-wasm)
-raw=$(mktemp)
+# Every bench file is started once per peer; a file exits at once, printing nothing, for a peer it does not
+# measure (W4 and sgemm: recur and tfjs only).
+peers=(recur tfjs-cpu tfjs-wasm ort-web ort-node brain)
+# The JSON lines of this run, kept (git-ignored) so report.ts can be rerun without measuring again:
+#   node --import tsx bench/report.ts bench/results.jsonl <rounds> bench/RESULTS.md
+raw=bench/results.jsonl
+: >"$raw"
 log=$(mktemp)
-trap 'rm -f "$raw" "$log"' EXIT
+trap 'rm -f "$log"' EXIT
+
+# (file, peer) pairs whose every case took over 1 s per call in round 1 (tfjs-cpu's and brain.js's slowest):
+# measured in round 1 only, to keep `npm run bench` near 10 minutes. Their medians are over ≥ 5 samples.
+slow=" "
 
 for ((round = 1; round <= rounds; round++)); do
   order=("${peers[@]}")
-  if ((round % 2 == 0)); then order=(tfjs-wasm tfjs-cpu recur); fi
-  for file in bench/*.bench.ts; do
+  if ((round % 2 == 0)); then order=(brain ort-node ort-web tfjs-wasm tfjs-cpu recur); fi
+  for file in bench/${BENCH_ONLY:-}*.bench.ts; do
     for peer in "${order[@]}"; do
+      if [[ $slow == *" $file:$peer "* ]]; then continue; fi
       echo "bench: round $round/$rounds  $(basename "$file" .bench.ts)  $peer"
-      # stdout is the one JSON result line; stderr (tfjs's banners) is shown only if the process fails.
-      if ! node --import tsx "$file" "$peer" >>"$raw" 2>"$log"; then
+      # stdout is the one JSON result line (none for a peer the file does not measure); stderr (tfjs's
+      # banners) is shown only if the process fails.
+      if ! out=$(node --import tsx "$file" "$peer" 2>"$log"); then
         cat "$log" >&2
         echo "bench: $file $peer failed" >&2
         exit 1
+      fi
+      [[ -n $out ]] || continue
+      echo "$out" >>"$raw"
+      if ((round == 1)) && node -e 'const r = JSON.parse(process.argv[1]); process.exit(r.rows.length > 0 && r.rows.every((x) => x.ms > 1000) ? 0 : 1)' "$out"; then
+        slow+="$file:$peer "
       fi
     done
   done
