@@ -125,7 +125,8 @@ export function sampleLines(model: Sequential, count: number, options: { tempera
       const x = new Float32Array(window.length * V);
       window.forEach((id, t) => { x[t * V + id] = 1; });
       const probs = model.predict(new Tensor(x, [1, window.length, V])).data;
-      const next = sample(probs.subarray((window.length - 1) * V, window.length * V), options.temperature, rng);
+      // A line has at least one character: the boundary cannot come first.
+      const next = sample(probs.subarray((window.length - 1) * V, window.length * V), options.temperature, rng, line.length === 0);
       if (next === 0) break;
       line += vocab.chars[next];
       context.push(next);
@@ -135,9 +136,9 @@ export function sampleLines(model: Sequential, count: number, options: { tempera
   return out;
 }
 
-/** Draws an index from probabilities sharpened (temperature < 1) or flattened (> 1). */
-function sample(probs: Float32Array, temperature: number, rng: Rng): number {
-  const weights = Array.from(probs, (p) => Math.pow(Math.max(p, 1e-30), 1 / temperature));
+/** Draws an index from probabilities sharpened (temperature < 1) or flattened (> 1), optionally never index 0. */
+function sample(probs: Float32Array, temperature: number, rng: Rng, skipFirst: boolean): number {
+  const weights = Array.from(probs, (p, i) => (skipFirst && i === 0 ? 0 : Math.pow(Math.max(p, 1e-30), 1 / temperature)));
   const total = weights.reduce((a, b) => a + b, 0);
   let r = rng.next() * total;
   for (let i = 0; i < weights.length; i++) {
