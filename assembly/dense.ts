@@ -6,12 +6,12 @@
 // Dims: N rows (= T·B for a per-step head, or B), I input features, O outputs.
 // Layout: weight [O, I], bias [O].
 
-import { add_col_sums, sgemm, ACCUMULATE, TRANS_A, TRANS_B } from "./gemm";
+import { add_col_sums, gemm_wt, sgemm, ACCUMULATE, TRANS_A } from "./gemm";
 import { act_grad, bias_act } from "./activations";
 
-/** y [N, O] = act(x [N, I]·wᵀ + b); w [O, I]; b [O] or 0. */
-export function dense_forward(act: i32, N: i32, I: i32, O: i32, x: usize, w: usize, b: usize, y: usize): void {
-  sgemm(TRANS_B, N, O, I, x, I, w, I, y, O);
+/** y [N, O] = act(x [N, I]·wᵀ + b); w [O, I]; pw = pack_weights(O, I, w) or 0 (then w is read); b [O] or 0. */
+export function dense_forward(act: i32, N: i32, I: i32, O: i32, x: usize, w: usize, pw: usize, b: usize, y: usize): void {
+  gemm_wt(false, N, I, x, I, w, pw, 0, O, y, O);
   bias_act(act, N, O, y, y, b, 0);
 }
 

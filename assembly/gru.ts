@@ -29,37 +29,41 @@
 // gradients; dm = dn ⊙ r is the gradient of W_hn h + b_hn, so blocks 0..2 are the recurrent side and
 // blocks 0, 1, 3 the input side); resetAfter = 0: [dr, dz, dn, m] (m kept for dW_hn += dnᵀ·m).
 
-import { add_col_sums, add_into, sgemm, ACCUMULATE, TRANS_B } from "./gemm";
+import { add_col_sums, add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
 import { actV, dactV, ACT_SIGMOID, ACT_TANH } from "./activations";
 import { loadW, madd, storeW, zero } from "./simd";
 import { add_input_grads, add_recurrent_grads, add_tn, carryRow, isPad, passRow, row, step } from "./sequence";
 
 /**
  * Forward over the sequence.
- * x [T, B, I]; w_ih [G, I]; w_hh [G, H]; b_ih, b_hh [G] or 0; h0 [B, H] or 0 (zeros); lengths [B] i32 or 0.
+ * x [T, B, I]; w_ih [G, I]; w_hh [G, H]; pw_ih, pw_hh: pack_weights of w_ih, w_hh, or 0 (then w_ih, w_hh
+ * are read unpacked); b_ih, b_hh [G] or 0; h0 [B, H] or 0 (zeros); lengths [B] i32 or 0.
  * Out: hs [T, B, H]; gates [T, B, L] (r, z, n, m as in the header).
+ * resetAfter = 0 splits the recurrent product into rows [0, 2H) (r, z) and [2H, 3H) (n) of W_hh; with pw_hh
+ * both are column ranges of the one packed W_hh (gemm_wt): when 2H is not a multiple of 8 the strip that
+ * holds row 2H is shared by the two products, each computing it whole and storing only its own columns.
  */
 export function gru_forward(act: i32, ract: i32, resetAfter: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32,
-  x: usize, w_ih: usize, w_hh: usize, b_ih: usize, b_hh: usize, h0: usize, lengths: usize,
-  hs: usize, gates: usize): void {
+  x: usize, w_ih: usize, w_hh: usize, pw_ih: usize, pw_hh: usize, b_ih: usize, b_hh: usize, h0: usize,
+  lengths: usize, hs: usize, gates: usize): void {
   if (T <= 0 || B <= 0 || H <= 0) return;
   const G = 3 * H, L = 4 * H, hB = <usize>H << 2;
   const stepH = (<usize>B * <usize>H) << 2, stepL = (<usize>B * <usize>L) << 2;
-  const w_hn = w_hh + hnRows(H); // rows 2H..3H−1 of W_hh
   // Blocks r, z, n of gates[t] = x[t]·W_ihᵀ for every t at once: [T·B, I]·[G, I]ᵀ, row stride L.
-  sgemm(TRANS_B, T * B, G, I, x, I, w_ih, I, gates, L);
+  gemm_wt(false, T * B, I, x, I, w_ih, pw_ih, 0, G, gates, L);
   let hPrev = h0;
   for (let s = 0; s < T; s++) {
     const t = step(reverse, T, s);
     const g = gates + <usize>t * stepL, h = hs + <usize>t * stepH;
     if (resetAfter) {
       moveInputN(B, H, g);
-      if (hPrev) sgemm(TRANS_B | ACCUMULATE, B, G, H, hPrev, H, w_hh, H, g, L);
+      if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, 0, G, g, L);
       afterStep(act, ract, lengths, t, B, H, g, b_ih, b_hh, hPrev, h);
     } else {
-      if (hPrev) sgemm(TRANS_B | ACCUMULATE, B, 2 * H, H, hPrev, H, w_hh, H, g, L);
+      if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, 0, 2 * H, g, L);
       beforeGatesStep(ract, lengths, t, B, H, g, b_ih, b_hh, hPrev);
-      if (hPrev) sgemm(TRANS_B | ACCUMULATE, B, H, H, g + 3 * hB, L, w_hn, H, g + 2 * hB, L);
+      // n block: (r ⊙ h_prev)·W_hnᵀ, rows 2H..3H−1 of W_hh.
+      if (hPrev) gemm_wt(true, B, H, g + 3 * hB, L, w_hh, pw_hh, 2 * H, G, g + 2 * hB, L);
       beforeStateStep(act, lengths, t, B, H, g, b_ih, b_hh, hPrev, h);
     }
     hPrev = h;

@@ -8,10 +8,10 @@ export function heap_base(): usize {
 
 /** ABI version; the façade refuses a core whose version differs from src/kernels.ts ABI_VERSION. */
 export function abi_version(): i32 {
-  return 2;
+  return 3;
 }
 
-export { sgemm } from "./gemm";
+export { sgemm, pack_weights } from "./gemm";
 export { act_forward, act_backward } from "./activations";
 export { rnn_forward, rnn_backward } from "./rnn";
 export { lstm_forward, lstm_backward } from "./lstm";

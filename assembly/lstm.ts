@@ -15,34 +15,35 @@
 // Processing order and padding (lengths): see sequence.ts. Padded rows compute nothing: h and c are
 // carried, their gates row is zeroed; backward passes dh to dh_prev, keeps dc, and leaves a zero row.
 //
-// Recipe (cuDNN): the input projections of all T steps are one NT GEMM written into gates; each step
-// adds one NT GEMM h_prev·W_hhᵀ into its [B, G] slice, then one vectorised pass over the slice adds the
-// biases, applies the gate nonlinearities and updates c and h. Backward runs t in reverse processing
+// Recipe (cuDNN): the input projections of all T steps are one x·W_ihᵀ GEMM written into gates; each step
+// adds one GEMM h_prev·W_hhᵀ into its [B, G] slice (both gemm_wt: packed weights when given, else NT),
+// then one vectorised pass over the slice adds the biases, applies the gate nonlinearities and updates
+// c and h. Backward runs t in reverse processing
 // order: one pass per step turns dh (and the carried dc) into the pre-activation gate gradients in
 // place in gates, then dh_prev += dpre·W_hh; the weight gradients are TN GEMMs over all steps at the end.
 
-import { add_col_sums, add_into, sgemm, ACCUMULATE, TRANS_B } from "./gemm";
+import { add_col_sums, add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
 import { actV, dactV, ACT_SIGMOID, ACT_TANH } from "./activations";
 import { loadW, madd, storeW, zero } from "./simd";
 import { add_input_grads, add_recurrent_grads, carryRow, isPad, passRow, row, step } from "./sequence";
 
 /**
  * Forward over the sequence.
- * x [T, B, I]; w_ih [G, I]; w_hh [G, H]; b_ih, b_hh [G] or 0; h0, c0 [B, H] or 0 (zeros);
- * lengths [B] i32 or 0. Out: hs, cs [T, B, H]; gates [T, B, G] (activated i, f, g, o).
+ * x [T, B, I]; w_ih [G, I]; w_hh [G, H]; pw_ih, pw_hh: pack_weights of w_ih, w_hh, or 0 (then w_ih, w_hh
+ * are read unpacked); b_ih, b_hh [G] or 0; h0, c0 [B, H] or 0 (zeros); lengths [B] i32 or 0. Out: hs, cs [T, B, H]; gates [T, B, G] (activated i, f, g, o).
  */
 export function lstm_forward(act: i32, ract: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32,
-  x: usize, w_ih: usize, w_hh: usize, b_ih: usize, b_hh: usize, h0: usize, c0: usize, lengths: usize,
-  hs: usize, cs: usize, gates: usize): void {
+  x: usize, w_ih: usize, w_hh: usize, pw_ih: usize, pw_hh: usize, b_ih: usize, b_hh: usize, h0: usize, c0: usize,
+  lengths: usize, hs: usize, cs: usize, gates: usize): void {
   if (T <= 0 || B <= 0 || H <= 0) return;
   const G = 4 * H, stepH = (<usize>B * <usize>H) << 2, stepG = (<usize>B * <usize>G) << 2;
   // gates[t] = x[t]·W_ihᵀ for every t at once: [T·B, I]·[G, I]ᵀ.
-  sgemm(TRANS_B, T * B, G, I, x, I, w_ih, I, gates, G);
+  gemm_wt(false, T * B, I, x, I, w_ih, pw_ih, 0, G, gates, G);
   let hPrev = h0, cPrev = c0;
   for (let s = 0; s < T; s++) {
     const t = step(reverse, T, s);
     const g = gates + <usize>t * stepG, h = hs + <usize>t * stepH, c = cs + <usize>t * stepH;
-    if (hPrev) sgemm(TRANS_B | ACCUMULATE, B, G, H, hPrev, H, w_hh, H, g, G);
+    if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, 0, G, g, G);
     forwardStep(act, ract, lengths, t, B, H, g, b_ih, b_hh, hPrev, cPrev, h, c);
     hPrev = h;
     cPrev = c;

@@ -9,30 +9,32 @@
 // state of step t is hs at the previously visited position (t−1 or t+1), or h0 for the first step.
 // Padding (lengths, see sequence.ts): padded rows are computed like the others, then overwritten with
 // the carried state; backward passes their dh through and zeroes their pre-activation gradient.
-// Recipe (cuDNN): the input projections of all T steps are one big NT GEMM written straight into hs;
-// each step then adds one small NT GEMM for the recurrence. Backward accumulates dW with one TN GEMM
+// Recipe (cuDNN): the input projections of all T steps are one big x·W_ihᵀ GEMM written straight into hs;
+// each step then adds one small h·W_hhᵀ GEMM for the recurrence (both gemm_wt: over the packed weights
+// pw_ih / pw_hh when given, else the plain NT GEMM). Backward accumulates dW with one TN GEMM
 // per weight over all steps once the per-step pre-activation gradients are known.
 
-import { add_col_sums, add_into, sgemm, ACCUMULATE, TRANS_B } from "./gemm";
+import { add_col_sums, add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
 import { act_grad, bias_act } from "./activations";
 import { add_input_grads, add_recurrent_grads, carry_rows, pass_rows, step } from "./sequence";
 
 /**
  * Forward over the sequence.
- * x [T, B, I]; w_ih [H, I]; w_hh [H, H]; b_ih, b_hh [H] or 0; h0 [B, H] or 0 (zeros); lengths [B] i32 or 0;
- * hs [T, B, H] (out): hs[t] is the state after consuming x[t] (the carried state at padded positions).
+ * x [T, B, I]; w_ih [H, I]; w_hh [H, H]; pw_ih, pw_hh: pack_weights of w_ih, w_hh, or 0 (then w_ih, w_hh
+ * are read unpacked); b_ih, b_hh [H] or 0; h0 [B, H] or 0 (zeros); lengths [B] i32 or 0; hs [T, B, H] (out): hs[t] is the state after consuming x[t] (the carried state at padded positions).
  */
 export function rnn_forward(act: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32,
-  x: usize, w_ih: usize, w_hh: usize, b_ih: usize, b_hh: usize, h0: usize, lengths: usize, hs: usize): void {
+  x: usize, w_ih: usize, w_hh: usize, pw_ih: usize, pw_hh: usize, b_ih: usize, b_hh: usize, h0: usize,
+  lengths: usize, hs: usize): void {
   if (T <= 0 || B <= 0 || H <= 0) return;
   const stepB = (<usize>B * <usize>H) << 2;
   // hs[t] = x[t]·W_ihᵀ for every t at once: [T·B, I]·[H, I]ᵀ.
-  sgemm(TRANS_B, T * B, H, I, x, I, w_ih, I, hs, H);
+  gemm_wt(false, T * B, I, x, I, w_ih, pw_ih, 0, H, hs, H);
   let hPrev = h0;
   for (let s = 0; s < T; s++) {
     const t = step(reverse, T, s);
     const h = hs + <usize>t * stepB;
-    if (hPrev) sgemm(TRANS_B | ACCUMULATE, B, H, H, hPrev, H, w_hh, H, h, H);
+    if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, 0, H, h, H);
     bias_act(act, B, H, h, h, b_ih, b_hh);
     carry_rows(lengths, t, B, H, hPrev, h);
     hPrev = h;

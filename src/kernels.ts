@@ -33,7 +33,17 @@ export const Gemm = {
   TransB: 2,
   /** C += op(A)·op(B) instead of C = op(A)·op(B). */
   Accumulate: 4,
+  /**
+   * op(B) = Wᵀ where B is pack_weights(N, K, W) of a weight W [N, K]: C (+)= A·Wᵀ with A [M, K] (row stride
+   * lda). ldb is ignored, and so are TransA and TransB when PackedB is set. Columns of C ≥ N are never written.
+   */
+  PackedB: 8,
 } as const;
+
+/** Floats of pack_weights(N, K, ·): N rounded up to a multiple of 8, times K. */
+export function packedFloats(N: number, K: number): number {
+  return Math.ceil(N / 8) * 8 * K;
+}
 
 export interface Kernels {
   /** The wasm memory (the façade grows it; views are rebuilt after growth). */
@@ -53,6 +63,14 @@ export interface Kernels {
    */
   sgemm(flags: number, M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number): void;
 
+  /**
+   * Packs a weight W [N, K] (row-major, used as x·Wᵀ) into K-contiguous strips of 8 output columns:
+   * packed[s][k][j] = W[8s + j, k], zero for 8s + j ≥ N; packedFloats(N, K) floats. GEMMs over packed
+   * weights stream each strip with aligned loads (PackedB, and the pw_* arguments of the forward kernels).
+   * w and packed must not overlap; N = 0 or K = 0 writes nothing. Repack after every change to w.
+   */
+  pack_weights(N: number, K: number, w: number, packed: number): void;
+
   /** y[n] = act(x[n]) (in place allowed: y = x). Act.Linear copies. */
   act_forward(act: number, n: number, x: number, y: number): void;
 
@@ -61,14 +79,16 @@ export interface Kernels {
 
   /**
    * SimpleRNN over a whole sequence, time-major: h_t = act(x_t·W_ihᵀ + b_ih + h_prev·W_hhᵀ + b_hh).
-   * x [T, B, I]; w_ih [H, I]; w_hh [H, H]; b_ih, b_hh [H] or 0; h0 [B, H] or 0 (zeros); lengths [B] i32 or 0.
+   * x [T, B, I]; w_ih [H, I]; w_hh [H, H]; pw_ih, pw_hh: pack_weights of w_ih and w_hh, or 0 (then the
+   * plain GEMMs run; the packed ones are faster, the results agree to rounding); b_ih, b_hh [H] or 0;
+   * h0 [B, H] or 0 (zeros); lengths [B] i32 or 0.
    * hs [T, B, H] (out): hs[t] is the state after consuming x[t], at x's position t.
    * reverse = 0 runs t = 0..T−1 (h_prev of t is hs[t−1], h0 for t = 0);
    * reverse = 1 runs t = T−1..0 (h_prev of t is hs[t+1], h0 for t = T−1). The final state is
    * hs[T−1] (forward) or hs[0] (reverse). Input projections of all steps are one GEMM.
    */
   rnn_forward(act: number, reverse: number, T: number, B: number, I: number, H: number,
-    x: number, w_ih: number, w_hh: number, b_ih: number, b_hh: number, h0: number, lengths: number, hs: number): void;
+    x: number, w_ih: number, w_hh: number, pw_ih: number, pw_hh: number, b_ih: number, b_hh: number, h0: number, lengths: number, hs: number): void;
 
   /**
    * Backpropagation through time for rnn_forward (same act, reverse, dims, x, weights, h0, lengths, hs).
@@ -86,14 +106,15 @@ export interface Kernels {
    *   [i, f, g, o] = [ract, ract, act, ract](x_t·W_ihᵀ + b_ih + h_prev·W_hhᵀ + b_hh)
    *   c_t = f ⊙ c_prev + i ⊙ g;   h_t = o ⊙ act(c_t)
    * act is the cell activation (Keras `activation`, tanh by default), ract the gate activation (Keras
-   * `recurrentActivation`, sigmoid by default). x [T, B, I]; w_ih [G, I]; w_hh [G, H]; b_ih, b_hh [G] or 0;
+   * `recurrentActivation`, sigmoid by default). x [T, B, I]; w_ih [G, I]; w_hh [G, H]; pw_ih, pw_hh packed
+   * or 0 as in rnn_forward; b_ih, b_hh [G] or 0;
    * h0, c0 [B, H] or 0; lengths [B] i32 or 0. Outputs, position-aligned like rnn_forward: hs, cs [T, B, H]
    * (states after consuming x[t]); gates [T, B, G]: the activated gates i, f, g, o (the cache for backward;
    * rows at padded positions are zeros). act(c_t) is not cached: backward recomputes it from cs.
    * The input projections of all steps are one GEMM; each step's recurrent GEMM is fused with the gates.
    */
   lstm_forward(act: number, ract: number, reverse: number, T: number, B: number, I: number, H: number,
-    x: number, w_ih: number, w_hh: number, b_ih: number, b_hh: number, h0: number, c0: number, lengths: number,
+    x: number, w_ih: number, w_hh: number, pw_ih: number, pw_hh: number, b_ih: number, b_hh: number, h0: number, c0: number, lengths: number,
     hs: number, cs: number, gates: number): void;
 
   /**
@@ -114,12 +135,13 @@ export interface Kernels {
    *   resetAfter = 1 (PyTorch, Keras reset_after=True):  n = act(W_in x + b_in + r ⊙ (W_hn h + b_hn))
    *   resetAfter = 0 (the original, Keras reset_after=False): n = act(W_in x + b_in + W_hn (r ⊙ h) + b_hn)
    *   h_t = (1 − z) ⊙ n + z ⊙ h_prev
-   * x [T, B, I]; w_ih [G, I]; w_hh [G, H]; b_ih, b_hh [G] or 0; h0 [B, H] or 0; lengths [B] i32 or 0.
-   * Outputs: hs [T, B, H]; gates [T, B, 4H]: r, z, n (activated) and a fourth block the backward needs
+   * x [T, B, I]; w_ih [G, I]; w_hh [G, H]; pw_ih, pw_hh packed or 0 as in rnn_forward (pack_weights of the
+   * whole [G, ·] weights; resetAfter = 0 reads the r, z rows and the n rows of pw_hh as two column ranges, any H);
+   * b_ih, b_hh [G] or 0; h0 [B, H] or 0; lengths [B] i32 or 0. Outputs: hs [T, B, H]; gates [T, B, 4H]: r, z, n (activated) and a fourth block the backward needs
    * (W_hn h + b_hn when resetAfter = 1, r ⊙ h_prev when resetAfter = 0); rows at padded positions are zeros.
    */
   gru_forward(act: number, ract: number, resetAfter: number, reverse: number, T: number, B: number, I: number, H: number,
-    x: number, w_ih: number, w_hh: number, b_ih: number, b_hh: number, h0: number, lengths: number,
+    x: number, w_ih: number, w_hh: number, pw_ih: number, pw_hh: number, b_ih: number, b_hh: number, h0: number, lengths: number,
     hs: number, gates: number): void;
 
   /**
@@ -142,8 +164,8 @@ export interface Kernels {
   /** dtable[ids[n], :] += dout[n, :] (accumulate; repeated ids add up). */
   embedding_backward(N: number, D: number, ids: number, dout: number, dtable: number): void;
 
-  /** y[N, O] = act(x[N, I]·wᵀ + b); w [O, I] (PyTorch nn.Linear layout); b [O] or 0. */
-  dense_forward(act: number, N: number, I: number, O: number, x: number, w: number, b: number, y: number): void;
+  /** y[N, O] = act(x[N, I]·wᵀ + b); w [O, I] (PyTorch nn.Linear layout); pw: pack_weights(O, I, w) or 0; b [O] or 0. */
+  dense_forward(act: number, N: number, I: number, O: number, x: number, w: number, pw: number, b: number, y: number): void;
 
   /**
    * Backward of dense_forward. y is the forward output; dy [N, O] (consumed: becomes the pre-activation
@@ -196,11 +218,11 @@ export interface Kernels {
 
 /** Names of every export of the core, for the interface test and the loader's check. */
 export const KERNEL_NAMES = [
-  'memory', 'heap_base', 'abi_version', 'sgemm', 'act_forward', 'act_backward', 'rnn_forward', 'rnn_backward',
+  'memory', 'heap_base', 'abi_version', 'sgemm', 'pack_weights', 'act_forward', 'act_backward', 'rnn_forward', 'rnn_backward',
   'lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward', 'embedding_forward', 'embedding_backward',
   'dense_forward', 'dense_backward', 'softmax_forward', 'softmax_cross_entropy', 'sigmoid_cross_entropy',
   'mse', 'sgd_update', 'adam_update', 'clip_grad_norm',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** The ABI version this façade speaks; must equal the core's abi_version(). */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;

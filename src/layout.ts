@@ -1,8 +1,12 @@
 // The offset table of a model's parameters: every tensor by its full PyTorch-style name
 // (`<layer>.<param>`), contiguous in one block, each 16-byte aligned. Gradients and optimizer state are
 // blocks of the same size with the same offsets, so an optimizer step is one kernel call over the block.
+// Weights that forward multiplies as x·Wᵀ also get a slot in a second block holding their packed copies
+// (pack_weights: 8-column strips the fast GEMMs stream).
 
 import type { InitializerName } from './initializers.ts';
+import type { ParamSpec } from './layers/layer.ts';
+import { packedFloats } from './kernels.ts';
 
 export interface ParamSlot {
   /** Full name: `<layer name>.<param name>`. */
@@ -15,6 +19,8 @@ export interface ParamSlot {
   /** Offset in floats from the start of the block. */
   readonly offset: number;
   readonly size: number;
+  /** Offset in floats in the packed block, or −1 when the tensor has no packed copy. */
+  readonly packedOffset: number;
 }
 
 export class ParamLayout {
@@ -23,20 +29,26 @@ export class ParamLayout {
   readonly totalFloats: number;
   /** Real parameter count (no padding). */
   readonly count: number;
+  /** Floats of the packed block (0 when no tensor is packed). */
+  readonly packedFloats: number;
   private readonly byName: Map<string, ParamSlot>;
 
-  constructor(layers: readonly { name: string; specs: readonly { name: string; shape: readonly number[]; init: InitializerName; after?: (data: Float32Array) => void }[] }[]) {
+  constructor(layers: readonly { name: string; specs: readonly ParamSpec[] }[]) {
     const slots: ParamSlot[] = [];
     let offset = 0;
+    let packedOffset = 0;
     layers.forEach((layer, index) => {
       for (const spec of layer.specs) {
         const size = spec.shape.reduce((a, b) => a * b, 1);
-        slots.push({ name: `${layer.name}.${spec.name}`, layer: index, local: spec.name, shape: spec.shape, init: spec.init, after: spec.after, offset, size });
+        const packed = spec.packed ? packedOffset : -1;
+        if (spec.packed) packedOffset += packedFloats(spec.shape[0], spec.shape[1]);
+        slots.push({ name: `${layer.name}.${spec.name}`, layer: index, local: spec.name, shape: spec.shape, init: spec.init, after: spec.after, offset, size, packedOffset: packed });
         offset += Math.ceil(size / 4) * 4;
       }
     });
     this.slots = slots;
     this.totalFloats = offset;
+    this.packedFloats = packedOffset;
     this.count = slots.reduce((n, s) => n + s.size, 0);
     this.byName = new Map(slots.map((s) => [s.name, s]));
   }
@@ -49,6 +61,13 @@ export class ParamLayout {
   addresses(base: number, layer: number): Record<string, number> {
     const out: Record<string, number> = {};
     for (const slot of this.slots) if (slot.layer === layer) out[slot.local] = base + slot.offset * 4;
+    return out;
+  }
+
+  /** Byte addresses of one layer's packed copies inside the packed block at `base`, by parameter name. */
+  packedAddresses(base: number, layer: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const slot of this.slots) if (slot.layer === layer && slot.packedOffset >= 0) out[slot.local] = base + slot.packedOffset * 4;
     return out;
   }
 }

@@ -66,6 +66,10 @@ interface Built {
   readonly layout: ParamLayout;
   readonly params: number;
   readonly grads: number;
+  /** Packed copies of the weights forward multiplies as x·Wᵀ (0 when none); refreshed whenever params change. */
+  readonly packed: number;
+  /** Per layer: its tensors' addresses in the params, grads and packed blocks, by parameter name. */
+  readonly addresses: readonly { params: Record<string, number>; grads: Record<string, number>; packed: Record<string, number> }[];
 }
 
 interface Workspace {
@@ -189,7 +193,12 @@ export class Sequential {
       initialize(slot.init, data, rows, cols, new Rng(this.seed).derive(index + 1));
       slot.after?.(data);
     });
-    this.builtState = { layout, params, grads };
+    const packed = layout.packedFloats > 0 ? this.allocZeroed(layout.packedFloats) : 0;
+    const addresses = this.layers.map((_, i) => ({
+      params: layout.addresses(params, i), grads: layout.addresses(grads, i), packed: packed ? layout.packedAddresses(packed, i) : {},
+    }));
+    this.builtState = { layout, params, grads, packed, addresses };
+    this.repack();
     return this;
   }
 
@@ -336,8 +345,10 @@ export class Sequential {
       const outputs = this.forward(plan, B, T, false, initialStates);
       const view = this.core.heap.f32();
       gatherBatchMajor(view, outputs[last] >> 2, out, start, B, outShape.sequence ? T : 1, width);
-      const headFinals = head.finalStates(this.call(last, plan, B, T, initialStates[last]));
-      finals.forEach((f, s) => gatherBatchMajor(view, headFinals[s] >> 2, f, start, B, 1, stateWidth));
+      if (finals.length > 0) {
+        const headFinals = head.finalStates(this.call(last, plan, B, T, initialStates[last]));
+        finals.forEach((f, s) => gatherBatchMajor(view, headFinals[s] >> 2, f, start, B, 1, stateWidth));
+      }
       if (mode.kind === 'streams') this.saveStreams(plan, B, T, initialStates, mode.layers);
     }
     if (data.lengths && outShape.sequence) zeroPadding(out, data.lengths, T, width);
@@ -437,6 +448,7 @@ export class Sequential {
         layer.backward(this.call(i, plan, B, T, initialStates[i]), input, outputs[i], base + plan.layers[i].grad, dx, fused && i === last);
       }
       training.optimizer.step(k, built.layout.totalFloats, built.params, built.grads, training.state);
+      this.repack();
     }
     return { lossSum: loss * count, rows: count, metrics };
   }
@@ -468,6 +480,16 @@ export class Sequential {
     });
     const view = this.core.heap.f32();
     for (const { slot, data } of checked) view.set(data, (built.params >> 2) + slot.offset);
+    this.repack();
+  }
+
+  /** Refreshes the packed copies of the weights from the parameter block (after anything writes params). */
+  private repack(): void {
+    const { built } = this.requireBuilt();
+    for (const slot of built.layout.slots) {
+      if (slot.packedOffset < 0) continue;
+      this.core.kernels.pack_weights(slot.shape[0], slot.shape[1], built.params + slot.offset * 4, built.packed + slot.packedOffset * 4);
+    }
   }
 
   /** @internal Reads a parameter-shaped block (params, grads or optimizer state) by tensor name. */
@@ -490,6 +512,7 @@ export class Sequential {
       const data = tensors.get(slot.name);
       if (data) view.set(data, (block >> 2) + slot.offset);
     }
+    if (block === built.params) this.repack();
   }
 
   /** Gradients of the last training step by name (copies): for inspection and tests. */
@@ -535,6 +558,7 @@ export class Sequential {
     if (this.builtState) {
       this.core.heap.free(this.builtState.params);
       this.core.heap.free(this.builtState.grads);
+      if (this.builtState.packed) this.core.heap.free(this.builtState.packed);
     }
     this.workspace = undefined;
     this.builtState = undefined;
@@ -592,8 +616,7 @@ export class Sequential {
     const base = this.workspaceBase();
     return {
       kernels: this.core.kernels,
-      params: built.layout.addresses(built.params, i),
-      grads: built.layout.addresses(built.grads, i),
+      ...built.addresses[i],
       scratch: base + plan.layers[i].scratch,
       output: base + plan.layers[i].output,
       B, T,

@@ -21,8 +21,8 @@ export interface CellRun {
   readonly I: number;
   readonly H: number;
   readonly x: number;
-  /** Parameters by PyTorch name without the direction suffix: weight_ih, weight_hh, bias_ih, bias_hh (0 when absent). */
-  readonly p: { readonly wIh: number; readonly wHh: number; readonly bIh: number; readonly bHh: number };
+  /** Parameters by PyTorch name without the direction suffix (biases 0 when absent), and the packed weights. */
+  readonly p: { readonly wIh: number; readonly wHh: number; readonly bIh: number; readonly bHh: number; readonly pwIh: number; readonly pwHh: number };
   /** Initial h and c (0 = zeros). */
   readonly h0: number;
   readonly c0: number;
@@ -70,7 +70,7 @@ const simpleRNN: Cell = {
   cacheFloats: (T, B, H) => T * B * H,
   workFloats: () => 0,
   forward(r) {
-    r.k.rnn_forward(r.act, r.reverse ? 1 : 0, r.T, r.B, r.I, r.H, r.x, r.p.wIh, r.p.wHh, r.p.bIh, r.p.bHh, r.h0, r.lengths, r.cache);
+    r.k.rnn_forward(r.act, r.reverse ? 1 : 0, r.T, r.B, r.I, r.H, r.x, r.p.wIh, r.p.wHh, r.p.pwIh, r.p.pwHh, r.p.bIh, r.p.bHh, r.h0, r.lengths, r.cache);
   },
   backward(r, b) {
     r.k.rnn_backward(r.act, r.reverse ? 1 : 0, r.T, r.B, r.I, r.H, r.x, r.p.wIh, r.p.wHh, r.h0, r.lengths, r.cache,
@@ -86,7 +86,7 @@ const lstm: Cell = {
   workFloats: (B, H) => B * H,
   forward(r) {
     const { cs, gates } = lstmCache(r);
-    r.k.lstm_forward(r.act, r.ract, r.reverse ? 1 : 0, r.T, r.B, r.I, r.H, r.x, r.p.wIh, r.p.wHh, r.p.bIh, r.p.bHh,
+    r.k.lstm_forward(r.act, r.ract, r.reverse ? 1 : 0, r.T, r.B, r.I, r.H, r.x, r.p.wIh, r.p.wHh, r.p.pwIh, r.p.pwHh, r.p.bIh, r.p.bHh,
       r.h0, r.c0, r.lengths, r.cache, cs, gates);
   },
   backward(r, b) {
@@ -104,7 +104,7 @@ const gru: Cell = {
   workFloats: (B, H) => B * H,
   forward(r) {
     r.k.gru_forward(r.act, r.ract, r.resetAfter ? 1 : 0, r.reverse ? 1 : 0, r.T, r.B, r.I, r.H, r.x, r.p.wIh, r.p.wHh,
-      r.p.bIh, r.p.bHh, r.h0, r.lengths, r.cache, r.cache + r.T * r.B * r.H * 4);
+      r.p.pwIh, r.p.pwHh, r.p.bIh, r.p.bHh, r.h0, r.lengths, r.cache, r.cache + r.T * r.B * r.H * 4);
   },
   backward(r, b) {
     r.k.gru_backward(r.act, r.ract, r.resetAfter ? 1 : 0, r.reverse ? 1 : 0, r.T, r.B, r.I, r.H, r.x, r.p.wIh, r.p.wHh,

@@ -57,7 +57,7 @@ export class Dense extends Layer {
   }
 
   paramSpecs(): ParamSpec[] {
-    const specs: ParamSpec[] = [{ name: 'weight', shape: [this.units, this.input.features], init: this.kernelInitializer }];
+    const specs: ParamSpec[] = [{ name: 'weight', shape: [this.units, this.input.features], init: this.kernelInitializer, packed: true }];
     if (this.useBias) specs.push({ name: 'bias', shape: [this.units], init: this.biasInitializer });
     return specs;
   }
@@ -72,7 +72,7 @@ export class Dense extends Layer {
 
   forward(call: LayerCall, x: number, logits: boolean): number {
     const N = this.rows(call.B, call.T);
-    call.kernels.dense_forward(this.code(logits), N, this.input.features, this.units, x, call.params.weight, call.params.bias ?? 0, call.output);
+    call.kernels.dense_forward(this.code(logits), N, this.input.features, this.units, x, call.params.weight, call.packed.weight, call.params.bias ?? 0, call.output);
     if (this.activation === 'softmax' && !logits) call.kernels.softmax_forward(N, this.units, call.output, call.output);
     return call.output;
   }

@@ -24,6 +24,8 @@ export interface ParamSpec {
   readonly init: InitializerName;
   /** Adjusts the initialised values (e.g. an LSTM's forget-gate bias block set to 1). */
   readonly after?: (data: Float32Array) => void;
+  /** A weight [N, K] used as x·Wᵀ in forward: the model keeps a packed copy (pack_weights) for the fast GEMMs. */
+  readonly packed?: boolean;
 }
 
 /** Addresses the model planned for one call of a layer. */
@@ -32,6 +34,8 @@ export interface LayerCall {
   /** Parameter and gradient addresses by the layer's parameter names. */
   readonly params: Readonly<Record<string, number>>;
   readonly grads: Readonly<Record<string, number>>;
+  /** Packed copies of the parameters marked `packed`, by parameter name. */
+  readonly packed: Readonly<Record<string, number>>;
   /** Start of the layer's scratch region (scratchFloats(B, T) floats, 16-byte aligned). */
   readonly scratch: number;
   /** This call's output buffer (outputFloats(B, T) floats) when the layer writes into one. */

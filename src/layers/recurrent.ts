@@ -96,6 +96,8 @@ export class Recurrent extends Layer {
   readonly mergeMode: MergeMode | undefined;
   readonly defaultName: string;
   protected readonly directions: readonly Direction[];
+  /** h (and c) per direction, with the direction suffix: computed once, asked for on every call. */
+  private readonly stateNameList: readonly string[];
 
   constructor(cellKind: CellKind, options: LSTMOptions & GRUOptions, bidirectional?: { mergeMode: MergeMode; name: string | undefined }) {
     const where = FACTORY[cellKind];
@@ -123,6 +125,7 @@ export class Recurrent extends Layer {
     this.directions = bidirectional
       ? [{ reverse: false, suffix: '' }, { reverse: true, suffix: '_reverse' }]
       : [{ reverse: this.goBackwards, suffix: '' }];
+    this.stateNameList = this.directions.flatMap(({ suffix }) => this.cell.stateNames.map((state) => `${state}${suffix}`));
   }
 
   /** The options as given plus defaults, for this cell kind. */
@@ -159,8 +162,8 @@ export class Recurrent extends Layer {
     const I = this.input.features;
     const specs: ParamSpec[] = [];
     for (const { suffix } of this.directions) {
-      specs.push({ name: `weight_ih_l0${suffix}`, shape: [G, I], init: this.kernelInitializer });
-      specs.push({ name: `weight_hh_l0${suffix}`, shape: [G, H], init: this.recurrentInitializer });
+      specs.push({ name: `weight_ih_l0${suffix}`, shape: [G, I], init: this.kernelInitializer, packed: true });
+      specs.push({ name: `weight_hh_l0${suffix}`, shape: [G, H], init: this.recurrentInitializer, packed: true });
       if (this.useBias) {
         // Keras has one bias; PyTorch two that add up. The Keras initial bias goes into bias_ih
         // (with the forget gate block at 1 when unitForgetBias), bias_hh starts at zero.
@@ -173,7 +176,7 @@ export class Recurrent extends Layer {
   }
 
   stateNames(): readonly string[] {
-    return this.directions.flatMap(({ suffix }) => this.cell.stateNames.map((s) => `${s}${suffix}`));
+    return this.stateNameList;
   }
 
   stateFloats(B: number): number {
@@ -194,8 +197,11 @@ export class Recurrent extends Layer {
 
   finalStates(call: LayerCall): number[] {
     const { B, T } = call;
-    const H = this.units;
-    return this.directions.flatMap((d, i) => this.cell.stateNames.map((_, s) => stateAt(this.cacheOf(call, i), s, d.reverse ? 0 : T - 1, T, B, H)));
+    const out: number[] = [];
+    this.directions.forEach((d, i) => {
+      for (let s = 0; s < this.cell.stateNames.length; s++) out.push(stateAt(this.cacheOf(call, i), s, d.reverse ? 0 : T - 1, T, B, this.units));
+    });
+    return out;
   }
 
   forward(call: LayerCall, x: number): number {
@@ -248,7 +254,8 @@ export class Recurrent extends Layer {
     return {
       k: call.kernels, act: actCode(this.activation), ract: actCode(this.recurrentActivation), resetAfter: this.resetAfter,
       reverse, T: call.T, B: call.B, I: this.input.features, H: this.units, x,
-      p: { wIh: p[`weight_ih_l0${suffix}`], wHh: p[`weight_hh_l0${suffix}`], bIh: p[`bias_ih_l0${suffix}`] ?? 0, bHh: p[`bias_hh_l0${suffix}`] ?? 0 },
+      p: { wIh: p[`weight_ih_l0${suffix}`], wHh: p[`weight_hh_l0${suffix}`], bIh: p[`bias_ih_l0${suffix}`] ?? 0, bHh: p[`bias_hh_l0${suffix}`] ?? 0,
+        pwIh: call.packed[`weight_ih_l0${suffix}`], pwHh: call.packed[`weight_hh_l0${suffix}`] },
       h0: call.initialStates[i * states] ?? 0, c0: states > 1 ? call.initialStates[i * states + 1] ?? 0 : 0,
       lengths: call.lengths, cache: this.cacheOf(call, i),
     };

@@ -1,13 +1,14 @@
 // dense_forward / dense_backward (assembly/dense.ts) against the reference (src/reference/dense.ts), on
-// both builds: every activation, with and without bias and dx, shapes with N = 0 and 1, sizes that are not
-// multiples of 4, and several GEMM tiles. Gradient buffers start at random values: the kernel must add.
+// both builds: every activation, with and without bias and dx, forward with and without packed weights,
+// shapes with N = 0 and 1, sizes that are not multiples of 4, and several GEMM tiles. Gradient buffers
+// start at random values: the kernel must add.
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Act } from '../../src/kernels.ts';
 import { denseBackward, denseForward, type DenseParams } from '../../src/reference/dense.ts';
 import type { Core } from '../../src/wasm.ts';
-import { BUILDS, get, loadCore, put } from '../helpers/core.ts';
+import { BUILDS, get, loadCore, packed, put } from '../helpers/core.ts';
 import { Rng } from '../helpers/random.ts';
 import { assertClose, FORWARD_TOL, GRAD_TOL } from '../helpers/compare.ts';
 
@@ -37,8 +38,13 @@ for (const build of BUILDS) {
               const init = { dx: rng.array(N * I), dw: rng.array(O * I), db: rng.array(O) };
               const k = core.kernels;
               const px = put(core, p.x), pw = put(core, p.w), py = put(core, new Float64Array(N * O));
-              k.dense_forward(act, N, I, O, px, pw, bias ? put(core, p.b!) : 0, py);
+              const pb = bias ? put(core, p.b!) : 0;
               const y = denseForward(p);
+              // With packed weights (pw = pack_weights(O, I, w)), then without (pw = 0): the y backward reads.
+              const pyPacked = put(core, new Float64Array(N * O));
+              k.dense_forward(act, N, I, O, px, pw, packed(core, O, I, pw), pb, pyPacked);
+              assertClose('y (packed)', get(core, pyPacked, N * O), y, FORWARD_TOL, [N, O]);
+              k.dense_forward(act, N, I, O, px, pw, 0, pb, py);
               assertClose('y', get(core, py, N * O), y, FORWARD_TOL, [N, O]);
 
               const pdx = withDx ? put(core, init.dx) : 0, pdw = put(core, init.dw), pdb = bias ? put(core, init.db) : 0;
@@ -57,7 +63,7 @@ for (const build of BUILDS) {
     it('forward by hand: one row, two outputs, relu', () => {
       // pre = [1, 2]·[[1, −1], [0.5, 0.25]]ᵀ + [1.5, −2] = [0.5, −1] → relu [0.5, 0]
       const py = put(core, [9, 9]);
-      core.kernels.dense_forward(Act.Relu, 1, 2, 2, put(core, [1, 2]), put(core, [1, -1, 0.5, 0.25]), put(core, [1.5, -2]), py);
+      core.kernels.dense_forward(Act.Relu, 1, 2, 2, put(core, [1, 2]), put(core, [1, -1, 0.5, 0.25]), 0, put(core, [1.5, -2]), py);
       assert.deepEqual(Array.from(get(core, py, 2)), [0.5, 0]);
     });
   });

@@ -1,7 +1,8 @@
 // sgemm against a naive triple loop in f64, on odd shapes that hit every tile and tail
-// (M, N, K of 0, 1, not multiples of 4 or 8, more than one tile) and padded strides.
-import { sgemm, ACCUMULATE, TRANS_A, TRANS_B } from "../../assembly/gemm";
-import { at, buf, free, maxErr } from "./helpers";
+// (M, N, K of 0, 1, not multiples of 4 or 8, more than one tile) and padded strides. The NT cases also run
+// PACKED_B on pack_weights of the same B.
+import { sgemm, ACCUMULATE, PACKED_B, TRANS_A, TRANS_B } from "../../assembly/gemm";
+import { at, buf, free, maxErr, packed } from "./helpers";
 
 function check(flags: i32, M: i32, N: i32, K: i32): f64 {
   const ta = (flags & TRANS_A) != 0, tb = (flags & TRANS_B) != 0, acc = (flags & ACCUMULATE) != 0;
@@ -16,8 +17,19 @@ function check(flags: i32, M: i32, N: i32, K: i32): f64 {
     }
     want[i * ldc + j] = acc ? want[i * ldc + j] + s : s;
   }
+  let e: f64 = 0;
+  if (tb && !ta) {
+    // The same product from pack_weights(N, K, B) (B is W [N, K] with row stride ldb: pack a dense copy).
+    const W = buf(N * K, 0), C2 = buf(M * ldc, 0);
+    for (let j = 0; j < N; j++) memory.copy(W + ((<usize>j * <usize>K) << 2), B + ((<usize>j * <usize>ldb) << 2), <usize>K << 2);
+    memory.copy(C2, C, (<usize>M * <usize>ldc) << 2);
+    const P = packed(N, K, W);
+    sgemm(PACKED_B | (flags & ACCUMULATE), M, N, K, A, lda, P, 0, C2, ldc);
+    e = maxErr(C2, want, M * ldc);
+    free(W); free(C2); free(P);
+  }
   sgemm(flags, M, N, K, A, lda, B, ldb, C, ldc);
-  const e = maxErr(C, want, M * ldc); // also checks the padding columns were left alone
+  e = Math.max(e, maxErr(C, want, M * ldc)); // also checks the padding columns were left alone
   free(A); free(B); free(C);
   return e;
 }

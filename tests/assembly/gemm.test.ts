@@ -5,13 +5,19 @@
 // tiles (37, 70). Every shape runs NN, NT and TN, overwriting and accumulating, with tight and padded row
 // strides. Padding between rows is filled with NaN in A and B (a kernel that reads it poisons C) and with
 // a sentinel in C (a kernel that writes it is caught).
+//
+// Packed weights: pack_weights's layout element by element (odd N and K, zero columns past N, nothing
+// written past packedFloats), and sgemm PackedB (x·Wᵀ from the packed W) against the reference NT product
+// of the unpacked W on shapes that take every tile of the packed path: M = 1, 2, 3 (the GEMV and row-pair
+// tiles), 4, 5, 37 (4-row tiles and their leftovers); N = 1, 7, 8, 9, 24, 25, 70 (cut last strips, 1–3
+// strip groups); K = 1, 3, 33; overwrite and accumulate; C padding columns hold a sentinel.
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gemm } from '../../src/kernels.ts';
+import { Gemm, packedFloats } from '../../src/kernels.ts';
 import { gemm } from '../../src/reference/gemm.ts';
 import type { Core } from '../../src/wasm.ts';
-import { BUILDS, get, loadCore, put } from '../helpers/core.ts';
+import { BUILDS, get, loadCore, packed, put } from '../helpers/core.ts';
 import { Rng } from '../helpers/random.ts';
 import { assertClose, FORWARD_TOL } from '../helpers/compare.ts';
 
@@ -70,6 +76,66 @@ for (const build of BUILDS) {
         }
       }
     }
+
+    describe('pack_weights', () => {
+      for (const [N, K] of [[1, 1], [7, 3], [8, 5], [9, 1], [17, 33], [24, 4], [25, 7], [70, 13]]) {
+        it(`layout N=${N} K=${K}`, () => {
+          const rng = new Rng(N * 131 + K);
+          const W = Float32Array.from({ length: N * K }, () => rng.uniform(-1, 1));
+          const pw = put(core, W);
+          const n = packedFloats(N, K);
+          assert.equal(n, Math.ceil(N / 8) * 8 * K);
+          // One block: n NaNs (every one must be written) then 4 sentinels (none may be).
+          const block = new Float64Array(n + 4).fill(NaN);
+          block.fill(SENTINEL, n);
+          const pp = put(core, block);
+          core.kernels.pack_weights(N, K, pw, pp);
+          const P = get(core, pp, n);
+          for (let s = 0; s < n / (8 * K); s++) for (let k = 0; k < K; k++) for (let j = 0; j < 8; j++) {
+            const want = 8 * s + j < N ? W[(8 * s + j) * K + k] : 0;
+            assert.equal(P[(s * K + k) * 8 + j], want, `packed[${s}][${k}][${j}]`);
+          }
+          assert.deepEqual(Array.from(get(core, pp + n * 4, 4)), [SENTINEL, SENTINEL, SENTINEL, SENTINEL], 'written past the end');
+          assert.deepEqual(get(core, pw, N * K), W, 'W was modified');
+        });
+      }
+      it('packedFloats rounds N up to a multiple of 8', () => {
+        assert.deepEqual([[1, 3], [8, 3], [9, 3], [70, 13], [0, 5]].map(([N, K]) => packedFloats(N, K)), [24, 24, 48, 936, 0]);
+      });
+    });
+
+    describe('PackedB: C (+)= A·Wᵀ from pack_weights(N, K, W)', () => {
+      for (const M of [1, 2, 3, 4, 5, 37]) for (const N of [1, 7, 8, 9, 24, 25, 70]) for (const K of [1, 3, 33]) {
+        for (const accumulate of [false, true]) {
+          it(`M=${M} N=${N} K=${K}${accumulate ? ' +=' : ''}`, () => {
+            const rng = new Rng(M * 7919 + N * 101 + K * 3 + (accumulate ? 1 : 0));
+            const lda = K + 2, ldc = N + 3;
+            const A = stored(rng, M, K, lda, NaN);
+            const W = stored(rng, N, K, K, 0);
+            const C0 = stored(rng, M, N, ldc, SENTINEL);
+            const expected = Float64Array.from(C0);
+            gemm(Gemm.TransB | (accumulate ? Gemm.Accumulate : 0), M, N, K, A, lda, W, K, expected, ldc);
+            const pW = put(core, W), pA = put(core, A), pC = put(core, C0);
+            const pP = packed(core, N, K, pW);
+            // ldb is ignored with PackedB; TransB alongside it changes nothing.
+            const flags = Gemm.PackedB | (M % 2 ? Gemm.TransB : 0) | (accumulate ? Gemm.Accumulate : 0);
+            core.kernels.sgemm(flags, M, N, K, pA, lda, pP, 12345, pC, ldc);
+            const C = get(core, pC, C0.length);
+            assertClose('C', dense(C, M, N, ldc), dense(expected, M, N, ldc), FORWARD_TOL, [M, N]);
+            for (let r = 0; r < M; r++) {
+              for (let c = N; c < ldc; c++) assert.equal(C[r * ldc + c], SENTINEL, `C padding [${r}, ${c}] was written`);
+            }
+          });
+        }
+      }
+      it('K = 0 overwrites C with zeros, and leaves it unchanged when accumulating', () => {
+        const pC = put(core, [1, 2, 3, 4, 5, 6]);
+        core.kernels.sgemm(Gemm.PackedB | Gemm.Accumulate, 2, 3, 0, put(core, [0]), 1, put(core, [0]), 0, pC, 3);
+        assert.deepEqual(Array.from(get(core, pC, 6)), [1, 2, 3, 4, 5, 6]);
+        core.kernels.sgemm(Gemm.PackedB, 2, 3, 0, put(core, [0]), 1, put(core, [0]), 0, pC, 3);
+        assert.deepEqual(Array.from(get(core, pC, 6)), [0, 0, 0, 0, 0, 0]);
+      });
+    });
 
     it('K = 0 overwrites C with zeros, and leaves it unchanged when accumulating', () => {
       const pC = put(core, [1, 2, 3, 4, 5, 6]);

@@ -6,7 +6,7 @@
 // explodes, h ~ 1e21 by T = 5, and measures f32 rounding rather than the kernel.)
 import { gru_backward, gru_forward } from "../../assembly/gru";
 import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from "../../assembly/activations";
-import { act64, at, buf, f32buf, free, i32buf, maxAddErr, maxErr, numGrad, rand64 } from "./helpers";
+import { act64, at, buf, f32buf, free, i32buf, maxAddErr, maxErr, numGrad, packed, rand64 } from "./helpers";
 
 // The case under test (globals, so loss() can be handed to numGrad as a plain function).
 let A = ACT_TANH, R = ACT_SIGMOID, AFTER = 1, REV = 0, T = 1, B = 1, I = 1, H = 1, FULL = false, LENS = false;
@@ -93,7 +93,10 @@ function check(a: i32, r: i32, after: i32, rev: i32, t: i32, b: i32, i: i32, h: 
   const px = f32buf(x), pwih = f32buf(wih), pwhh = f32buf(whh), plen = withLens ? i32buf(lens) : 0;
   const pbih = full ? f32buf(bih) : 0, pbhh = full ? f32buf(bhh) : 0, ph0 = full ? f32buf(h0) : 0;
   const phs = buf(T * BH), pg = buf(T * B * L);
-  gru_forward(A, R, AFTER, REV, T, B, I, H, px, pwih, pwhh, pbih, pbhh, ph0, plen, phs, pg);
+  // Packed weights (pw_ih, pw_hh) first, then the plain path into the caches that backward reads.
+  gru_forward(A, R, AFTER, REV, T, B, I, H, px, pwih, pwhh, packed(G, I, pwih), packed(G, H, pwhh), pbih, pbhh, ph0, plen, phs, pg);
+  forwardErr = Math.max(forwardErr, Math.max(maxErr(phs, hs, T * BH), maxErr(pg, gates, T * B * L)));
+  gru_forward(A, R, AFTER, REV, T, B, I, H, px, pwih, pwhh, 0, 0, pbih, pbhh, ph0, plen, phs, pg);
   forwardErr = Math.max(forwardErr, Math.max(maxErr(phs, hs, T * BH), maxErr(pg, gates, T * B * L)));
 
   const pdhs = f32buf(dhs), pdhl = full ? f32buf(dhl) : 0, work = buf(BH);
@@ -141,8 +144,8 @@ describe("gru_forward / gru_backward", () => {
   it("tile-aligned sizes", () => { expect<f64>(checkAll(3, 4, 8, 8)).toBeLessThan(1e-4); });
   it("T = 0 and B = 0 are no-ops", () => {
     const w = buf(64), g = buf(64), w0 = f32buf(toF64(w, 64)), g0 = f32buf(toF64(g, 64));
-    gru_forward(ACT_TANH, ACT_SIGMOID, 1, 0, 0, 2, 2, 2, w, w, w, w, w, w, 0, g, g);
-    gru_forward(ACT_TANH, ACT_SIGMOID, 0, 0, 3, 0, 2, 2, w, w, w, w, w, w, 0, g, g);
+    gru_forward(ACT_TANH, ACT_SIGMOID, 1, 0, 0, 2, 2, 2, w, w, w, w, w, w, w, w, 0, g, g);
+    gru_forward(ACT_TANH, ACT_SIGMOID, 0, 0, 3, 0, 2, 2, w, w, w, w, w, w, w, w, 0, g, g);
     gru_backward(ACT_TANH, ACT_SIGMOID, 0, 1, 0, 2, 2, 2, w, w, w, w, 0, w, g, g, g, g, g, g, g, g, g, g);
     expect<i32>(memory.compare(w, w0, 256)).toBe(0);
     expect<i32>(memory.compare(g, g0, 256)).toBe(0);

@@ -3,14 +3,14 @@ import { dense_backward, dense_forward } from "../../assembly/dense";
 import { mse, sigmoid_cross_entropy, softmax_cross_entropy, softmax_forward } from "../../assembly/loss";
 import { adam_update, clip_grad_norm, sgd_update } from "../../assembly/optim";
 import { ACT_TANH } from "../../assembly/activations";
-import { at, buf, copy, free, maxErr } from "./helpers";
+import { at, buf, copy, free, maxErr, packed } from "./helpers";
 
 describe("dense", () => {
   it("forward and backward match naive loops (tanh, N=3, I=5, O=7)", () => {
     const N = 3, I = 5, O = 7;
     const x = buf(N * I), w = buf(O * I), b = buf(O), y = buf(N * O, 0), dy = buf(N * O);
     const dx = buf(N * I, 0), dw = buf(O * I, 0), db = buf(O, 0);
-    dense_forward(ACT_TANH, N, I, O, x, w, b, y);
+    dense_forward(ACT_TANH, N, I, O, x, w, 0, b, y);
     const wantY = new StaticArray<f64>(N * O), d = new StaticArray<f64>(N * O);
     for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) {
       let s = <f64>at(b, o);
@@ -18,6 +18,9 @@ describe("dense", () => {
       wantY[n * O + o] = Math.tanh(s);
     }
     expect<f64>(maxErr(y, wantY, N * O)).toBeLessThan(1e-6);
+    const yPacked = buf(N * O, 0);
+    dense_forward(ACT_TANH, N, I, O, x, w, packed(O, I, w), b, yPacked);
+    expect<f64>(maxErr(yPacked, wantY, N * O)).toBeLessThan(1e-6);
     for (let q = 0; q < N * O; q++) d[q] = <f64>at(dy, q) * (1 - <f64>at(y, q) * <f64>at(y, q));
     const wantDx = new StaticArray<f64>(N * I), wantDw = new StaticArray<f64>(O * I), wantDb = new StaticArray<f64>(O);
     for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) {

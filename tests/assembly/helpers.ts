@@ -2,6 +2,8 @@
 // Buffers come from heap.alloc (never collected, freed with free()) because the kernels take raw
 // addresses that the GC does not trace.
 
+import { pack_weights } from "../../assembly/gemm";
+
 let seed: u32 = 0x2545f491;
 
 /** Uniform in [-scale, scale), from a fixed-seed LCG so every run sees the same numbers. */
@@ -19,6 +21,14 @@ export function buf(n: i32, scale: f32 = 1, fill: f32 = 0): usize {
 
 export function free(p: usize): void {
   heap.free(p);
+}
+
+/** A new buffer holding pack_weights(N, K, w): ceil(N/8)·8·K f32 (pre-filled with NaN: a missed element poisons the products). */
+export function packed(N: i32, K: i32, w: usize): usize {
+  const n = ((N + 7) >> 3) * 8 * K;
+  const p = buf(n, 0, NaN);
+  pack_weights(N, K, w, p);
+  return p;
 }
 
 /** Element i of the f32 buffer at p. */

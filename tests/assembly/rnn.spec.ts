@@ -4,7 +4,7 @@
 // (padding rows carry the state forward and pass dh through backward).
 import { rnn_backward, rnn_forward } from "../../assembly/rnn";
 import { ACT_RELU, ACT_SIGMOID, ACT_TANH } from "../../assembly/activations";
-import { act64, at, buf, copy, free, i32buf, maxErr } from "./helpers";
+import { act64, at, buf, copy, free, i32buf, maxErr, packed } from "./helpers";
 
 function dact(a: i32, y: f64): f64 {
   if (a == ACT_TANH) return 1 - y * y;
@@ -92,7 +92,11 @@ function check(a: i32, reverse: i32, T: i32, B: i32, I: i32, H: i32, full: bool,
   const dbih0 = full ? copy(dbih, H) : 0, dbhh0 = full ? copy(dbhh, H) : 0;
 
   const out = buf(T * BH, 0), plen = withLens ? i32buf(lens) : 0;
-  rnn_forward(a, reverse, T, B, I, H, x, wih, whh, bih, bhh, h0, plen, out);
+  // Packed weights (pw_ih, pw_hh) first, then the plain path into the hs that backward reads.
+  const outPacked = buf(T * BH, 0);
+  rnn_forward(a, reverse, T, B, I, H, x, wih, whh, packed(H, I, wih), packed(H, H, whh), bih, bhh, h0, plen, outPacked);
+  forwardErr = Math.max(forwardErr, maxErr(outPacked, hs, T * BH));
+  rnn_forward(a, reverse, T, B, I, H, x, wih, whh, 0, 0, bih, bhh, h0, plen, out);
   forwardErr = Math.max(forwardErr, maxErr(out, hs, T * BH));
   let e: f64 = 0;
   rnn_backward(a, reverse, T, B, I, H, x, wih, whh, h0, plen, out, dhsIn, dhLast, dx, dwih, dwhh, dbih, dbhh, dh0);
@@ -134,7 +138,7 @@ describe("rnn_forward / rnn_backward", () => {
   it("tile-aligned sizes", () => { expect<f64>(checkAll(3, 4, 8, 16)).toBeLessThan(1e-4); });
   it("T = 0 is a no-op", () => {
     const w = buf(16), g = buf(16), w0 = copy(w, 16), g0 = copy(g, 16);
-    rnn_forward(ACT_TANH, 0, 0, 2, 2, 2, w, w, w, w, w, w, 0, w);
+    rnn_forward(ACT_TANH, 0, 0, 2, 2, 2, w, w, w, w, w, w, w, w, 0, w);
     rnn_backward(ACT_TANH, 1, 0, 2, 2, 2, w, w, w, w, 0, w, g, g, g, g, g, g, g, g);
     expect<i32>(memory.compare(w, w0, 64)).toBe(0);
     expect<i32>(memory.compare(g, g0, 64)).toBe(0);

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { Act } from '../../src/kernels.ts';
 import { rnnBackward, rnnForward, finalStep, type RnnParams } from '../../src/reference/rnn.ts';
 import type { Core } from '../../src/wasm.ts';
-import { BUILDS, get, loadCore, put, putI32 } from '../helpers/core.ts';
+import { BUILDS, get, loadCore, packed, put, putI32 } from '../helpers/core.ts';
 import { Rng } from '../helpers/random.ts';
 import { assertClose, FORWARD_TOL, GRAD_TOL } from '../helpers/compare.ts';
 
@@ -64,8 +64,12 @@ function runKernels(core: Core, p: RnnParams, o: Options, dhs: Float64Array, dhL
   const px = put(core, p.x), pwIh = put(core, p.wIh), pwHh = put(core, p.wHh);
   const pbIh = p.bIh ? put(core, p.bIh) : 0, pbHh = p.bHh ? put(core, p.bHh) : 0, ph0 = p.h0 ? put(core, p.h0) : 0;
   const plen = p.lengths ? putI32(core, p.lengths) : 0;
+  // Forward with packed weights (pw_ih, pw_hh) first, then unpacked into the hs that backward reads.
+  const phsPacked = put(core, new Float64Array(T * B * H));
+  k.rnn_forward(p.act, o.reverse, T, B, I, H, px, pwIh, pwHh, packed(core, H, I, pwIh), packed(core, H, H, pwHh), pbIh, pbHh, ph0, plen, phsPacked);
+  const hsPacked = get(core, phsPacked, T * B * H);
   const phs = put(core, new Float64Array(T * B * H));
-  k.rnn_forward(p.act, o.reverse, T, B, I, H, px, pwIh, pwHh, pbIh, pbHh, ph0, plen, phs);
+  k.rnn_forward(p.act, o.reverse, T, B, I, H, px, pwIh, pwHh, 0, 0, pbIh, pbHh, ph0, plen, phs);
   const hs = get(core, phs, T * B * H);
   const pdx = o.dx ? put(core, init.dx) : 0;
   const pdwIh = put(core, init.dwIh), pdwHh = put(core, init.dwHh);
@@ -78,7 +82,7 @@ function runKernels(core: Core, p: RnnParams, o: Options, dhs: Float64Array, dhL
       pdx, pdwIh, pdwHh, pdbIh, pdbHh, pdh0);
   }
   return {
-    hs,
+    hs, hsPacked,
     dx: o.dx ? get(core, pdx, T * B * I) : null,
     dwIh: get(core, pdwIh, H * I), dwHh: get(core, pdwHh, H * H),
     dbIh: o.bias ? get(core, pdbIh, H) : null, dbHh: o.bias ? get(core, pdbHh, H) : null,
@@ -100,6 +104,7 @@ function checkCase(core: Core, seed: number, s: Shape, o: Options): void {
   const got = runKernels(core, p, o, dhs, dhLast, init);
   const hs = rnnForward(p);
   assertClose('hs', got.hs, hs, FORWARD_TOL, [T, B, H]);
+  assertClose('hs (packed)', got.hsPacked, hs, FORWARD_TOL, [T, B, H]);
   const g = rnnBackward(p, hs, dhs, dhLast);
   // Accumulation: kernel result − initial value = reference gradient. Comparing (init + g) keeps the metric
   // on the gradient's scale because init is of order one like the gradients.

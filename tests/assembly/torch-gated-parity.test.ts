@@ -17,7 +17,8 @@ for (const build of BUILDS) {
     let core: Core;
     before(async () => { core = await loadCore(build); });
     const kernels: Driver = (p) => {
-      const r = runKernelForward(core, p);
+      // Packed weights (pw_ih, pw_hh), as the façade passes them.
+      const r = runKernelForward(core, p, true);
       return {
         hs: r.hs, cs: r.cs,
         backward: (dhs, dhLast, dcLast) => {

@@ -12,7 +12,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Act } from '../../src/kernels.ts';
 import type { Core } from '../../src/wasm.ts';
-import { BUILDS, get, loadCore, put, zeros } from '../helpers/core.ts';
+import { BUILDS, get, loadCore, packed, put, zeros } from '../helpers/core.ts';
 import { assertClose, FORWARD_TOL, GRAD_TOL } from '../helpers/compare.ts';
 import { loadTorchFixtures, rnnParamNames, slice, toBatchMajor, toTimeMajor } from '../helpers/torch-fixtures.ts';
 
@@ -35,7 +35,9 @@ for (const build of BUILDS) {
           const n = rnnParamNames(l);
           const L = { I: l === 0 ? I : H, x: input, wIh: put(core, t[n.wIh].data), wHh: put(core, t[n.wHh].data),
             h0: put(core, slice(t.h0, l)), hs: zeros(core, T * B * H) };
-          k.rnn_forward(code, 0, T, B, L.I, H, L.x, L.wIh, L.wHh, bias ? put(core, t[n.bIh].data) : 0,
+          // Packed weights (pw_ih, pw_hh), as the façade passes them.
+          k.rnn_forward(code, 0, T, B, L.I, H, L.x, L.wIh, L.wHh, packed(core, H, L.I, L.wIh), packed(core, H, H, L.wHh),
+            bias ? put(core, t[n.bIh].data) : 0,
             bias ? put(core, t[n.bHh].data) : 0, L.h0, 0, L.hs);
           layer.push(L);
           input = L.hs;
@@ -51,7 +53,7 @@ for (const build of BUILDS) {
         const headIn = head === 'last' ? top + (T - 1) * B * H * 4 : top;
         const fcW = put(core, t['fc.weight'].data), fcB = bias ? put(core, t['fc.bias'].data) : 0;
         const y = zeros(core, N * O);
-        k.dense_forward(Act.Linear, N, H, O, headIn, fcW, fcB, y);
+        k.dense_forward(Act.Linear, N, H, O, headIn, fcW, packed(core, O, H, fcW), fcB, y);
         const yGot = get(core, y, N * O);
         assertClose('fc_out', head === 'last' ? yGot : toBatchMajor(yGot, T, B, O), t.fc_out.data, FORWARD_TOL, t.fc_out.shape);
 

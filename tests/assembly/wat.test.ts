@@ -5,8 +5,9 @@
 // `(func $assembly/<file>/<name>` of its own, but the exports that are thin wrappers contain no vector
 // code themselves: rnn_forward and dense_forward call $assembly/gemm/sgemm and
 // $assembly/activations/bias_act, act_forward calls bias_act, and sgemm dispatches to
-// $assembly/gemm/gemmNT and $assembly/gemm/gemmAB (too big to inline), which hold the register-blocked
-// tiles. The cells keep their per-step gate passes as functions of their own file (lstm_forward calls
+// $assembly/gemm/packedRange, $assembly/gemm/gemmNT and $assembly/gemm/gemmAB (too big to inline), which
+// hold the register-blocked tiles; the forward kernels reach packedRange and gemmNT through
+// $assembly/gemm/gemm_wt (packed weights or not). The cells keep their per-step gate passes as functions of their own file (lstm_forward calls
 // $assembly/lstm/forwardStep, gru_backward calls $assembly/gru/afterBackStep, ...: one call per time
 // step, each holding the inlined vector loop over the step's [B, G] slice). So the test asserts f32x4
 // instructions in the functions that do the arithmetic, and, for each hot export, in the functions it
@@ -42,7 +43,7 @@ function reachable(name: string): Set<string> {
 const hasSimd = (body: string) => /\bf32x4\.(mul|add)\b/.test(body);
 
 test('the arithmetic functions of the hot kernels are SIMD (f32x4.mul / f32x4.add in their own body)', () => {
-  for (const name of ['assembly/gemm/gemmNT', 'assembly/gemm/gemmAB', 'assembly/activations/bias_act', 'assembly/activations/act_grad',
+  for (const name of ['assembly/gemm/packedRange', 'assembly/gemm/gemmNT', 'assembly/gemm/gemmAB', 'assembly/activations/bias_act', 'assembly/activations/act_grad',
     'assembly/lstm/forwardStep', 'assembly/lstm/backwardStep', 'assembly/gru/afterStep', 'assembly/gru/beforeGatesStep',
     'assembly/gru/beforeStateStep', 'assembly/gru/afterBackStep', 'assembly/gru/beforeStateBackStep',
     'assembly/gru/beforeGatesBackStep']) {
@@ -60,9 +61,25 @@ test('every hot export reaches SIMD code', () => {
     const simd = [...reachable(fn)].filter((f) => hasSimd(funcs.get(f)!));
     assert.ok(simd.length > 0, `${exp} reaches no function with f32x4 arithmetic`);
   }
-  // sgemm must reach all three layouts' tiles, not just one of them.
+  // sgemm must reach all three layouts' tiles and the packed ones, not just one of them.
   const sgemm = reachable(exportsMap.get('sgemm')!);
-  assert.ok(sgemm.has('assembly/gemm/gemmNT') && sgemm.has('assembly/gemm/gemmAB'));
+  assert.ok(sgemm.has('assembly/gemm/gemmNT') && sgemm.has('assembly/gemm/gemmAB') && sgemm.has('assembly/gemm/packedRange'));
+});
+
+test('the packed GEMM is register-tiled SIMD and every forward kernel reaches it (and the unpacked NT fallback)', () => {
+  const body = funcs.get('assembly/gemm/packedRange');
+  assert.ok(body, 'assembly/gemm/packedRange is missing from release.wat (renamed or inlined? update this test)');
+  // The strips are read with v128 loads and the A elements broadcast (4×8, 2×16 and 1×24 tiles).
+  assert.ok(/\bv128\.load32_splat\b/.test(body) && /\bv128\.load\b/.test(body), 'packedRange has no v128 strip loads / A broadcasts');
+  assert.ok((body.match(/\bf32x4\.mul\b/g) ?? []).length >= 8 + 8 + 6, 'packedRange lost one of its register tiles');
+  for (const exp of ['rnn_forward', 'lstm_forward', 'gru_forward', 'dense_forward']) {
+    const seen = reachable(exportsMap.get(exp)!);
+    assert.ok(seen.has('assembly/gemm/packedRange'), `${exp} does not reach the packed GEMM`);
+    assert.ok(seen.has('assembly/gemm/gemmNT'), `${exp} does not reach the unpacked NT GEMM (pw = 0)`);
+  }
+  // pack_weights transposes 4×4 blocks with shuffles.
+  const pack = [...reachable(exportsMap.get('pack_weights')!)].map((f) => funcs.get(f)!).join('');
+  assert.ok(/\bi8x16\.shuffle\b/.test(pack), 'pack_weights lost its SIMD transpose');
 });
 
 test('the LSTM and GRU kernels reach a vectorised gate pass of their own file and the NT and NN/TN GEMMs', () => {

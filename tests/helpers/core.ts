@@ -2,6 +2,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { instantiateCore, type Core } from '../../src/wasm.ts';
+import { packedFloats } from '../../src/kernels.ts';
 
 export type Build = 'release' | 'debug';
 export const BUILDS: readonly Build[] = ['release', 'debug'];
@@ -34,5 +35,17 @@ export function get(core: Core, ptr: number, n: number): Float32Array {
 export function putI32(core: Core, data: ArrayLike<number>): number {
   const ptr = core.heap.alloc(Math.max(1, data.length) * 4);
   new Int32Array(core.kernels.memory.buffer, ptr, data.length).set(Array.from(data));
+  return ptr;
+}
+
+/**
+ * pack_weights of the weight W [N, K] already in core memory at w, into a fresh block of packedFloats(N, K)
+ * floats (pre-filled with NaN, so a packing that misses an element poisons every product); returns its address.
+ */
+export function packed(core: Core, N: number, K: number, w: number): number {
+  const n = packedFloats(N, K);
+  const ptr = core.heap.alloc(Math.max(1, n) * 4);
+  core.heap.f32().fill(NaN, ptr >> 2, (ptr >> 2) + n);
+  core.kernels.pack_weights(N, K, w, ptr);
   return ptr;
 }

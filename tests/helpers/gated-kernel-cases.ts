@@ -1,7 +1,7 @@
 // One kernel-vs-reference case for lstm_* and gru_* (tests/assembly/lstm.test.ts, gru.test.ts): random data,
 // the kernels through tests/helpers/recurrent-kernels.ts, the f64 reference through tests/helpers/recurrent.ts.
-// Forward: hs and cs everywhere (padding carries the state in both), the gate cache at valid positions only
-// (the contract computes no gate at padding). Backward: gradient buffers start from random values, so the
+// Forward, with packed weights (pw_ih, pw_hh) and without: hs and cs everywhere (padding carries the state in
+// both), the gate cache at valid positions only (the contract computes no gate at padding). Backward: gradient buffers start from random values, so the
 // kernel must ADD; the result must be init + reference gradient (forward ≤ 1e-5, gradients ≤ 1e-4).
 
 import type { Core } from '../../src/wasm.ts';
@@ -77,12 +77,18 @@ export function checkKernelCase(core: Core, seed: number, cell: Cell, s: Shape, 
     dh0: rng.array(B * H), dc0: rng.array(B * H),
   };
 
-  const got = runKernelForward(core, p);
   const ref = seqForward(p);
-  assertClose('hs', got.hs, ref.hs, FORWARD_TOL, [T, B, H]);
-  if (lstm) assertClose('cs', got.cs!, ref.cs!, FORWARD_TOL, [T, B, H]);
   const refGates = (ref.raw as { gates: Float64Array }).gates;
-  assertClose('gates (valid positions)', validRows(got.gates!, T, B, 4 * H, lengths), validRows(refGates, T, B, 4 * H, lengths), FORWARD_TOL);
+  // Forward twice: with packed weights (pw_ih, pw_hh: the packed GEMMs) and without (the plain NT GEMMs).
+  const runs = [true, false].map((packed) => {
+    const run = runKernelForward(core, p, packed);
+    const tag = packed ? ' (packed)' : '';
+    assertClose(`hs${tag}`, run.hs, ref.hs, FORWARD_TOL, [T, B, H]);
+    if (lstm) assertClose(`cs${tag}`, run.cs!, ref.cs!, FORWARD_TOL, [T, B, H]);
+    assertClose(`gates (valid positions)${tag}`, validRows(run.gates!, T, B, 4 * H, lengths), validRows(refGates, T, B, 4 * H, lengths), FORWARD_TOL);
+    return run;
+  });
+  const got = runs[1];
 
   const g = seqBackward(p, ref, dhs, dhLast, dcLast);
   const k = got.backward(dhs, dhLast, dcLast, { dx: o.dx, dh0: o.dInit, dc0: o.dInit }, init, calls);

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import type { Core } from '../../src/wasm.ts';
-import { get, put, putI32 } from './core.ts';
+import { get, packed as packW, put, putI32 } from './core.ts';
 import type { SeqGrads, SeqParams } from './recurrent.ts';
 import { gateRows } from './recurrent.ts';
 
@@ -56,23 +56,28 @@ function guarded(core: Core, n: number): { ptr: number; check: (what: string) =>
   };
 }
 
-export function runKernelForward(core: Core, p: SeqParams): KernelRun {
+/**
+ * Runs forward (and, through the returned backward, BPTT) for p. packed = true passes pack_weights copies of
+ * w_ih and w_hh (pw_ih, pw_hh: the packed GEMM path the façade uses); false passes 0 (the plain NT path).
+ */
+export function runKernelForward(core: Core, p: SeqParams, packed = false): KernelRun {
   const k = core.kernels;
   const { cell, T, B, I, H } = p;
   const G = gateRows(cell, H);
   const gateWidth = cell === 'rnn' ? 0 : 4 * H; // GRU's cache has a fourth block too
   const px = put(core, p.x), pwIh = put(core, p.wIh), pwHh = put(core, p.wHh);
+  const ppIh = packed ? packW(core, G, I, pwIh) : 0, ppHh = packed ? packW(core, G, H, pwHh) : 0;
   const pbIh = p.bIh ? put(core, p.bIh) : 0, pbHh = p.bHh ? put(core, p.bHh) : 0;
   const ph0 = p.h0 ? put(core, p.h0) : 0, pc0 = p.c0 ? put(core, p.c0) : 0;
   const plen = p.lengths ? putI32(core, p.lengths) : 0;
   const hs = guarded(core, T * B * H), cs = guarded(core, T * B * H), gates = guarded(core, T * B * gateWidth);
   const resetAfter = cell === 'gru' ? 1 : 0;
   if (cell === 'rnn') {
-    k.rnn_forward(p.act, p.reverse, T, B, I, H, px, pwIh, pwHh, pbIh, pbHh, ph0, plen, hs.ptr);
+    k.rnn_forward(p.act, p.reverse, T, B, I, H, px, pwIh, pwHh, ppIh, ppHh, pbIh, pbHh, ph0, plen, hs.ptr);
   } else if (cell === 'lstm') {
-    k.lstm_forward(p.act, p.ract, p.reverse, T, B, I, H, px, pwIh, pwHh, pbIh, pbHh, ph0, pc0, plen, hs.ptr, cs.ptr, gates.ptr);
+    k.lstm_forward(p.act, p.ract, p.reverse, T, B, I, H, px, pwIh, pwHh, ppIh, ppHh, pbIh, pbHh, ph0, pc0, plen, hs.ptr, cs.ptr, gates.ptr);
   } else {
-    k.gru_forward(p.act, p.ract, resetAfter, p.reverse, T, B, I, H, px, pwIh, pwHh, pbIh, pbHh, ph0, plen, hs.ptr, gates.ptr);
+    k.gru_forward(p.act, p.ract, resetAfter, p.reverse, T, B, I, H, px, pwIh, pwHh, ppIh, ppHh, pbIh, pbHh, ph0, plen, hs.ptr, gates.ptr);
   }
   hs.check('hs'); cs.check('cs'); gates.check('gates');
   const hsOut = get(core, hs.ptr, T * B * H);

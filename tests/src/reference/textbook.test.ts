@@ -60,13 +60,13 @@ describe('textbook SimpleRNN example (sigmoid, 2 units, 3 steps)', () => {
 
       it('h1, h2, h3 match the hand computation (bias in b_ih, b_hh, h0 and lengths absent)', () => {
         const hs = zeros(core, 6);
-        core.kernels.rnn_forward(Act.Sigmoid, 0, 3, 1, 2, 2, put(core, x), put(core, W), put(core, U), put(core, b), 0, 0, 0, hs);
+        core.kernels.rnn_forward(Act.Sigmoid, 0, 3, 1, 2, 2, put(core, x), put(core, W), put(core, U), 0, 0, put(core, b), 0, 0, 0, hs);
         assertClose('hs', get(core, hs, 6), expected, FORWARD_TOL, [3, 1, 2]);
       });
 
       it('h1, h2, h3 match with the bias in b_hh and an explicit zero h0', () => {
         const hs = zeros(core, 6);
-        core.kernels.rnn_forward(Act.Sigmoid, 0, 3, 1, 2, 2, put(core, x), put(core, W), put(core, U), 0, put(core, b), zeros(core, 2), 0, hs);
+        core.kernels.rnn_forward(Act.Sigmoid, 0, 3, 1, 2, 2, put(core, x), put(core, W), put(core, U), 0, 0, 0, put(core, b), zeros(core, 2), 0, hs);
         assertClose('hs', get(core, hs, 6), expected, FORWARD_TOL, [3, 1, 2]);
       });
     });
