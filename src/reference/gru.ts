@@ -10,7 +10,7 @@
 // or r ⊙ h_prev (resetAfter = 0); zeros at padding. Backward returns FRESH arrays and consumes nothing.
 
 import { activate, derivativeFromOutput } from './activations.ts';
-import { isPadding, stepOrder, type RnnParams } from './rnn.ts';
+import { isPadding, stepOrder, type RnnParams, type RnnGrads } from './rnn.ts';
 
 /** RnnParams (act is the candidate activation, Keras `activation`) plus the gates' activation and the variant. */
 export interface GruParams extends RnnParams {
@@ -27,20 +27,8 @@ export interface GruForward {
   gates: Float64Array;
 }
 
-export interface GruGrads {
-  /** [T, B, I] */
-  dx: Float64Array;
-  /** [3H, I] */
-  dwIh: Float64Array;
-  /** [3H, H] */
-  dwHh: Float64Array;
-  /** [3H] (what a bias would get, also when the layer has none) */
-  dbIh: Float64Array;
-  /** [3H] */
-  dbHh: Float64Array;
-  /** [B, H] */
-  dh0: Float64Array;
-}
+/** RnnGrads with G = 3H rows in the weight and bias gradients. */
+export type GruGrads = RnnGrads;
 
 /** h_prev[b, :] of position t as a fresh array (h0 or zeros for the first processed step). */
 function hPrevRow(p: GruParams, hs: ArrayLike<number>, t: number, b: number): Float64Array {

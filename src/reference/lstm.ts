@@ -9,7 +9,7 @@
 // Backward returns FRESH gradient arrays (the kernel accumulates) and consumes nothing.
 
 import { activate, derivativeFromOutput } from './activations.ts';
-import { isPadding, stepOrder, type RnnParams } from './rnn.ts';
+import { isPadding, stepOrder, type RnnParams, type RnnGrads } from './rnn.ts';
 
 /** RnnParams (act is the cell activation: g and act(c), Keras `activation`) plus the gates' activation and c0. */
 export interface LstmParams extends RnnParams {
@@ -27,20 +27,8 @@ export interface LstmForward {
   gates: Float64Array;
 }
 
-export interface LstmGrads {
-  /** [T, B, I] */
-  dx: Float64Array;
-  /** [4H, I] */
-  dwIh: Float64Array;
-  /** [4H, H] */
-  dwHh: Float64Array;
-  /** [4H] (what a bias would get, also when the layer has none) */
-  dbIh: Float64Array;
-  /** [4H] */
-  dbHh: Float64Array;
-  /** [B, H] */
-  dh0: Float64Array;
-  /** [B, H] */
+/** RnnGrads with G = 4H rows in the weight and bias gradients, plus the gradient of c0 [B, H]. */
+export interface LstmGrads extends RnnGrads {
   dc0: Float64Array;
 }
 
