@@ -130,9 +130,7 @@ export async function timeAsync(fn: () => Promise<unknown>, options: TimeOptions
   let start = performance.now();
   let calls = 0;
   do { await fn(); calls++; } while (performance.now() - start < 200);
-  const perCall = (performance.now() - start) / calls;
-  const minSamples = options.minSamples ?? (perCall > 20 ? 5 : 20);
-  const cycle = Math.max(1, Math.ceil(25 / perCall));
+  const { minSamples, cycle } = calibrate((performance.now() - start) / calls, options);
   const sample: number[] = [];
   start = performance.now();
   while (sample.length < minSamples || performance.now() - start < options.maxTime * 1e3) {
@@ -143,14 +141,17 @@ export async function timeAsync(fn: () => Promise<unknown>, options: TimeOptions
   return summarise(sample);
 }
 
+/** From the warm-up's time per call: samples needed (5 for calls over 20 ms, else 20) and calls per ≥ 25 ms sample. */
+function calibrate(perCall: number, options: TimeOptions): { minSamples: number; cycle: number } {
+  return { minSamples: options.minSamples ?? (perCall > 20 ? 5 : 20), cycle: Math.max(1, Math.ceil(25 / perCall)) };
+}
+
 /** timeAsync's loop for a synchronous call (no await between calls: µs-scale calls are not taxed). */
 export function timeSync(fn: () => unknown, options: TimeOptions): Timing {
   let start = performance.now();
   let calls = 0;
   do { fn(); calls++; } while (performance.now() - start < 200);
-  const perCall = (performance.now() - start) / calls;
-  const minSamples = options.minSamples ?? (perCall > 20 ? 5 : 20);
-  const cycle = Math.max(1, Math.ceil(25 / perCall));
+  const { minSamples, cycle } = calibrate((performance.now() - start) / calls, options);
   const sample: number[] = [];
   start = performance.now();
   while (sample.length < minSamples || performance.now() - start < options.maxTime * 1e3) {

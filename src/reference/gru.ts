@@ -10,7 +10,7 @@
 // or r ⊙ h_prev (resetAfter = 0); zeros at padding. Backward returns FRESH arrays and consumes nothing.
 
 import { activate, derivativeFromOutput } from './activations.ts';
-import { isPadding, stepOrder, type RnnParams, type RnnGrads } from './rnn.ts';
+import { isPadding, stepOrder, type RnnParams, type RnnGrads, zeroGrads } from './rnn.ts';
 
 /** RnnParams (act is the candidate activation, Keras `activation`) plus the gates' activation and the variant. */
 export interface GruParams extends RnnParams {
@@ -97,14 +97,7 @@ export function gruBackward(p: GruParams, fwd: GruForward, dhs: ArrayLike<number
   const { act, ract, T, B, I, H, x, wIh, wHh } = p;
   const { hs, gates } = fwd;
   const G = 3 * H;
-  const g: GruGrads = {
-    dx: new Float64Array(T * B * I),
-    dwIh: new Float64Array(G * I),
-    dwHh: new Float64Array(G * H),
-    dbIh: new Float64Array(G),
-    dbHh: new Float64Array(G),
-    dh0: new Float64Array(B * H),
-  };
+  const g: GruGrads = zeroGrads(T, B, I, H, G);
   let carry = new Float64Array(B * H);
   if (dhLast) carry.set(Array.from(dhLast));
   const order = stepOrder(T, p.reverse);

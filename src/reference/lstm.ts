@@ -9,7 +9,7 @@
 // Backward returns FRESH gradient arrays (the kernel accumulates) and consumes nothing.
 
 import { activate, derivativeFromOutput } from './activations.ts';
-import { isPadding, stepOrder, type RnnParams, type RnnGrads } from './rnn.ts';
+import { isPadding, stepOrder, type RnnParams, type RnnGrads, zeroGrads } from './rnn.ts';
 
 /** RnnParams (act is the cell activation: g and act(c), Keras `activation`) plus the gates' activation and c0. */
 export interface LstmParams extends RnnParams {
@@ -90,15 +90,7 @@ export function lstmBackward(p: LstmParams, fwd: LstmForward, dhs: ArrayLike<num
   const { act, ract, T, B, I, H, x, wIh, wHh } = p;
   const { hs, cs, gates } = fwd;
   const G = 4 * H;
-  const g: LstmGrads = {
-    dx: new Float64Array(T * B * I),
-    dwIh: new Float64Array(G * I),
-    dwHh: new Float64Array(G * H),
-    dbIh: new Float64Array(G),
-    dbHh: new Float64Array(G),
-    dh0: new Float64Array(B * H),
-    dc0: new Float64Array(B * H),
-  };
+  const g: LstmGrads = { ...zeroGrads(T, B, I, H, G), dc0: new Float64Array(B * H) };
   // carryH, carryC = dLoss/d h_prev, d c_prev flowing back from the step processed after the current one.
   let carryH = new Float64Array(B * H);
   let carryC = new Float64Array(B * H);

@@ -48,6 +48,18 @@ export interface RnnGrads {
   dh0: Float64Array;
 }
 
+/** Zero gradients for a cell with G gate rows (G = H, 4H or 3H): the accumulators of the backward passes. */
+export function zeroGrads(T: number, B: number, I: number, H: number, G: number): RnnGrads {
+  return {
+    dx: new Float64Array(T * B * I),
+    dwIh: new Float64Array(G * I),
+    dwHh: new Float64Array(G * H),
+    dbIh: new Float64Array(G),
+    dbHh: new Float64Array(G),
+    dh0: new Float64Array(B * H),
+  };
+}
+
 /** The time steps in processing order. */
 export function stepOrder(T: number, reverse: number | boolean): number[] {
   const order: number[] = [];
@@ -102,14 +114,7 @@ export function rnnForward(p: RnnParams): Float64Array {
 export function rnnBackward(p: RnnParams, hs: ArrayLike<number>, dhs: ArrayLike<number>,
   dhLast?: ArrayLike<number> | null): RnnGrads {
   const { act, T, B, I, H, x, wIh, wHh } = p;
-  const g: RnnGrads = {
-    dx: new Float64Array(T * B * I),
-    dwIh: new Float64Array(H * I),
-    dwHh: new Float64Array(H * H),
-    dbIh: new Float64Array(H),
-    dbHh: new Float64Array(H),
-    dh0: new Float64Array(B * H),
-  };
+  const g = zeroGrads(T, B, I, H, H);
   // carry[b, j] = dLoss/d h_prev flowing back from the step processed after the current one.
   let carry = new Float64Array(B * H);
   if (dhLast) for (let k = 0; k < B * H; k++) carry[k] = dhLast[k];
