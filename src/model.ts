@@ -113,6 +113,8 @@ export class Sequential {
   /** The shuffling stream; its state is saved with the model so training resumes identically. */
   readonly rng: Rng;
   private builtState: Built | undefined;
+  /** Names of the parameter tensors not yet given their initial values (see build). */
+  private uninitialized = new Set<string>();
   private workspace: Workspace | undefined;
   private streams: Streams | undefined;
   private trainingState: Training | undefined;
@@ -183,23 +185,34 @@ export class Sequential {
     const layout = new ParamLayout(this.layers.map((layer) => ({ name: layer.name as string, specs: layer.paramSpecs() })));
     const params = this.allocZeroed(layout.totalFloats);
     const grads = this.allocZeroed(layout.totalFloats);
-    const view = this.core.heap.f32();
-    layout.slots.forEach((slot, index) => {
-      const rows = slot.shape[0];
-      const cols = slot.shape.length > 1 ? slot.shape[1] : 1;
-      const start = (params >> 2) + slot.offset;
-      // One stream per tensor, so a tensor's initial values do not depend on the tensors before it.
-      const data = view.subarray(start, start + slot.size);
-      initialize(slot.init, data, rows, cols, new Rng(this.seed).derive(index + 1));
-      slot.after?.(data);
-    });
     const packed = layout.packedFloats > 0 ? this.allocZeroed(layout.packedFloats) : 0;
     const addresses = this.layers.map((_, i) => ({
       params: layout.addresses(params, i), grads: layout.addresses(grads, i), packed: packed ? layout.packedAddresses(packed, i) : {},
     }));
     this.builtState = { layout, params, grads, packed, addresses };
-    this.repack();
+    // Initial values are drawn on first use, not here: a model whose weights are then set or loaded (the
+    // usual way to serve a trained model) never pays for them (the orthogonal QR of a 4H×H recurrent
+    // kernel is most of a cold start). Each tensor draws from its own stream, so the values do not depend
+    // on when, or whether, the others are drawn.
+    this.uninitialized = new Set(layout.slots.map((slot) => slot.name));
     return this;
+  }
+
+  /** Draws the initial values of the tensors nothing has set yet, then refreshes the packed copies. */
+  private initializePending(built: Built): void {
+    if (this.uninitialized.size === 0) return;
+    const view = this.core.heap.f32();
+    built.layout.slots.forEach((slot, index) => {
+      if (!this.uninitialized.has(slot.name)) return;
+      const rows = slot.shape[0];
+      const cols = slot.shape.length > 1 ? slot.shape[1] : 1;
+      const start = (built.params >> 2) + slot.offset;
+      const data = view.subarray(start, start + slot.size);
+      initialize(slot.init, data, rows, cols, new Rng(this.seed).derive(index + 1));
+      slot.after?.(data);
+    });
+    this.uninitialized.clear();
+    this.repack(built);
   }
 
   get built(): boolean {
@@ -235,7 +248,7 @@ export class Sequential {
 
   /** Total number of parameters. */
   countParams(): number {
-    return this.requireBuilt().built.layout.count;
+    return this.requirePlanned().built.layout.count;
   }
 
   /**
@@ -448,7 +461,7 @@ export class Sequential {
         layer.backward(this.call(i, plan, B, T, initialStates[i]), input, outputs[i], base + plan.layers[i].grad, dx, fused && i === last);
       }
       training.optimizer.step(k, built.layout.totalFloats, built.params, built.grads, training.state);
-      this.repack();
+      this.repack(built);
     }
     return { lossSum: loss * count, rows: count, metrics };
   }
@@ -466,7 +479,7 @@ export class Sequential {
    */
   setWeights(weights: Record<string, TensorLike> | Map<string, TensorLike>): void {
     this.checkAlive();
-    const { built } = this.requireBuilt();
+    const { built } = this.requirePlanned();
     const entries = weights instanceof Map ? [...weights.entries()] : Object.entries(weights ?? {});
     const checked = entries.map(([name, value]) => {
       const slot = built.layout.get(name);
@@ -480,12 +493,18 @@ export class Sequential {
     });
     const view = this.core.heap.f32();
     for (const { slot, data } of checked) view.set(data, (built.params >> 2) + slot.offset);
-    this.repack();
+    this.paramsWritten(built, checked.map(({ slot }) => slot.name));
+  }
+
+  /** After whole tensors of the params block were overwritten: they need no initial values any more. */
+  private paramsWritten(built: Built, names: readonly string[]): void {
+    for (const name of names) this.uninitialized.delete(name);
+    // With tensors still waiting for initial values, initializePending repacks once they have them.
+    if (this.uninitialized.size === 0) this.repack(built);
   }
 
   /** Refreshes the packed copies of the weights from the parameter block (after anything writes params). */
-  private repack(): void {
-    const { built } = this.requireBuilt();
+  private repack(built: Built): void {
     for (const slot of built.layout.slots) {
       if (slot.packedOffset < 0) continue;
       this.core.kernels.pack_weights(slot.shape[0], slot.shape[1], built.params + slot.offset * 4, built.packed + slot.packedOffset * 4);
@@ -506,13 +525,13 @@ export class Sequential {
 
   /** @internal Writes a whole parameter-shaped block from tensors already checked against the layout. */
   writeBlock(block: number, tensors: ReadonlyMap<string, Float32Array>): void {
-    const { built } = this.requireBuilt();
+    const { built } = this.requirePlanned();
     const view = this.core.heap.f32();
     for (const slot of built.layout.slots) {
       const data = tensors.get(slot.name);
       if (data) view.set(data, (block >> 2) + slot.offset);
     }
-    if (block === built.params) this.repack();
+    if (block === built.params) this.paramsWritten(built, [...tensors.keys()]);
   }
 
   /** Gradients of the last training step by name (copies): for inspection and tests. */
@@ -523,6 +542,16 @@ export class Sequential {
 
   /** @internal The parameter layout and blocks. */
   requireBuilt(): { built: Built } {
+    const planned = this.requirePlanned();
+    this.initializePending(planned.built);
+    return planned;
+  }
+
+  /**
+   * @internal The parameter layout and blocks, built if needed, without drawing initial values: for code
+   * that only reads the layout or overwrites whole tensors (setWeights, writeBlock, loading a file).
+   */
+  requirePlanned(): { built: Built } {
     this.checkAlive();
     if (!this.builtState) this.build();
     return { built: this.builtState as Built };
@@ -530,7 +559,7 @@ export class Sequential {
 
   /** A Keras-like table of layers, output shapes and parameter counts; printed unless print is null. */
   summary(print: ((text: string) => void) | null = console.log): string {
-    const { built } = this.requireBuilt();
+    const { built } = this.requirePlanned();
     const rows = this.layers.map((layer, i) => {
       const shape = layer.output.sequence ? `(None, ${this.modelInputShape?.[0] ?? 'None'}, ${layer.output.features})` : `(None, ${layer.output.features})`;
       const count = built.layout.slots.filter((s) => s.layer === i).reduce((n, s) => n + s.size, 0);

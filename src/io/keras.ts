@@ -77,7 +77,7 @@ export function loadKerasWeights(model: Sequential, kerasLayers: readonly KerasL
 /** The recur weights (`<layer>.<param>` → Tensor, ready for model.setWeights) of a list of Keras layers. */
 export function kerasWeightsToRecur(model: Sequential, kerasLayers: readonly KerasLayerLike[]): Record<string, Tensor> {
   if (!Array.isArray(kerasLayers)) throw new Error('kerasWeightsToRecur: kerasLayers must be an array (one entry per Keras layer, in model order)');
-  model.requireBuilt();
+  model.requirePlanned();
   const targets = model.layers.filter((layer) => layer.paramSpecs().length > 0);
   const sources = kerasLayers.map((entry, i) => normalise(entry, i)).filter((s) => s.weights.length > 0);
   if (sources.length !== targets.length) {

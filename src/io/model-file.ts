@@ -90,7 +90,7 @@ export function loadModel(bytes: Uint8Array, options: { maxBytes?: number } = {}
   const model = new Sequential({ name: config.name, seed: config.seed, layers: config.layers.map(layerFromConfig) });
   try {
     model.build(config.inputShape);
-    const { built } = model.requireBuilt();
+    const { built } = model.requirePlanned();
     const weights = new Map<string, Float32Array>();
     const stateTensors = new Map<string, DecodedTensor>();
     for (const [name, t] of tensors) {

@@ -11,6 +11,7 @@ import { rnnForward, rnnBackward } from '../../src/reference/rnn.ts';
 import { denseForward, denseBackward } from '../../src/reference/dense.ts';
 import { mse, softmaxCrossEntropy } from '../../src/reference/loss.ts';
 import { Rng } from '../../src/random.ts';
+import { saveModel, loadModel } from '../../src/io/model-file.ts';
 
 await init();
 
@@ -204,6 +205,37 @@ test('the same seed gives identical weights; another seed does not', () => {
   const c = make(10);
   for (const name of Object.keys(a)) assert.deepEqual(a[name].data, b[name].data);
   assert.notDeepEqual(a['simple_rnn.weight_ih_l0'].data, c['simple_rnn.weight_ih_l0'].data);
+});
+
+test('initial values are drawn lazily and do not depend on what was set first: partial setWeights, predict, training, saving', () => {
+  // build() draws nothing; the values come on first use, each tensor from its own stream. A model whose
+  // tensors are partly set must hold, for the others, exactly the initial values of an untouched model.
+  const make = (): Sequential => new Sequential({ seed: 4, layers: [layers.lstm({ units: 5, inputShape: [3, 2] }), layers.dense({ units: 2 })] });
+  const eager = make().getWeights();
+  const rng = new Rng(8);
+  const setOne = { 'lstm.weight_hh_l0': randomData(rng, [20, 5]) };
+  const partial = make();
+  partial.build();
+  partial.setWeights(setOne);
+  const got = partial.getWeights();
+  for (const name of Object.keys(eager)) {
+    assert.deepEqual(got[name].data, name in setOne ? setOne[name as keyof typeof setOne].data : eager[name].data, name);
+  }
+  // predict and a training step after a partial setWeights equal those of a model given every tensor.
+  const full = make();
+  full.setWeights({ ...eager, ...setOne });
+  const x = randomData(rng, [4, 3, 2]);
+  const y = randomData(rng, [4, 2]);
+  const fresh = make();
+  fresh.setWeights(setOne);
+  assert.deepEqual(fresh.predict(x).data, full.predict(x).data);
+  for (const m of [fresh, full]) m.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
+  assert.deepEqual(fresh.trainOnBatch(x, y), full.trainOnBatch(x, y));
+  assert.deepEqual(fresh.getWeights()['dense.weight'].data, full.getWeights()['dense.weight'].data);
+  // A model never read is saved with its initial values, not zeros.
+  const loaded = loadModel(saveModel(make()));
+  for (const [name, t] of Object.entries(loaded.getWeights())) assert.deepEqual(t.data, eager[name].data, name);
+  for (const m of [partial, full, fresh, loaded]) m.dispose();
 });
 
 test('setWeights checks every entry before writing any', () => {
