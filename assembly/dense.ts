@@ -26,5 +26,5 @@ export function dense_backward(act: i32, N: i32, I: i32, O: i32, x: usize, w: us
   if (dx) sgemm(ACCUMULATE, N, I, O, dy, O, w, I, dx, I);
   // dw += dpreᵀ·x: [N, O]ᵀ·[N, I]
   sgemm(TRANS_A | ACCUMULATE, O, I, N, dy, O, x, I, dw, I);
-  if (db) add_col_sums(N, O, dy, O, db);
+  add_col_sums(N, O, dy, O, db, 0);
 }

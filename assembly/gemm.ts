@@ -419,19 +419,58 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 
 // ---- helpers for bias gradients and gradient sums -----------------------------------------------
 
-/** dst[C] += Σ over rows of x[R, C] (row stride ldx elements, ≥ C): db += onesᵀ·dpre. */
-export function add_col_sums(R: i32, C: i32, x: usize, ldx: i32, dst: usize): void {
+/**
+ * dst[C] += Σ over rows of x[R, C] (row stride ldx elements, ≥ C): db += onesᵀ·dpre; the same sums are also
+ * added into dst2 when it is not 0 (a cell's b_ih and b_hh get the same gradient). Columns go in panels
+ * of 32 (8 accumulators) down all rows, so each row's panel is 128 contiguous bytes (two whole cache
+ * lines) rather than one 16-byte vector per line: measured on a [2048, 512] dpre (an LSTM's bias
+ * gradient at T·B = 2048), panels of 4 columns read every line four times, ~8% of a W5 training step.
+ */
+export function add_col_sums(R: i32, C: i32, x: usize, ldx: i32, dst: usize, dst2: usize): void {
+  if (!dst) {
+    dst = dst2;
+    dst2 = 0;
+  }
+  if (!dst) return;
   const ld = <usize>ldx << 2;
   let j = 0;
-  for (; j + 4 <= C; j += 4) colSums(4, R, x + (<usize>j << 2), ld, dst + (<usize>j << 2));
-  for (; j < C; j++) colSums(1, R, x + (<usize>j << 2), ld, dst + (<usize>j << 2));
+  for (; j + 32 <= C; j += 32) colSums(8, 4, R, x + (<usize>j << 2), ld, dst + (<usize>j << 2), dst2 ? dst2 + (<usize>j << 2) : 0);
+  for (; j + 4 <= C; j += 4) colSums(1, 4, R, x + (<usize>j << 2), ld, dst + (<usize>j << 2), dst2 ? dst2 + (<usize>j << 2) : 0);
+  for (; j < C; j++) colSums(1, 1, R, x + (<usize>j << 2), ld, dst + (<usize>j << 2), dst2 ? dst2 + (<usize>j << 2) : 0);
+}
+
+/** V vectors of W lanes (V = 8 or 1; W = 4 or 1, constants) of column sums, added into dst (and dst2 unless 0). */
+// @ts-ignore: decorator
+@inline function colSums(V: i32, W: i32, R: i32, x: usize, ld: usize, dst: usize, dst2: usize): void {
+  let s0 = zero(), s1 = zero(), s2 = zero(), s3 = zero(), s4 = zero(), s5 = zero(), s6 = zero(), s7 = zero();
+  for (let r = 0; r < R; r++, x += ld) {
+    s0 = f32x4.add(s0, loadW(W, x));
+    if (V > 1) {
+      s1 = f32x4.add(s1, v128.load(x, 16));
+      s2 = f32x4.add(s2, v128.load(x, 32));
+      s3 = f32x4.add(s3, v128.load(x, 48));
+      s4 = f32x4.add(s4, v128.load(x, 64));
+      s5 = f32x4.add(s5, v128.load(x, 80));
+      s6 = f32x4.add(s6, v128.load(x, 96));
+      s7 = f32x4.add(s7, v128.load(x, 112));
+    }
+  }
+  putSums(V, W, dst, s0, s1, s2, s3, s4, s5, s6, s7);
+  if (dst2) putSums(V, W, dst2, s0, s1, s2, s3, s4, s5, s6, s7);
 }
 
 // @ts-ignore: decorator
-@inline function colSums(W: i32, R: i32, x: usize, ld: usize, dst: usize): void {
-  let s = zero();
-  for (let r = 0; r < R; r++, x += ld) s = f32x4.add(s, loadW(W, x));
-  putW(W, dst, s, true);
+@inline function putSums(V: i32, W: i32, dst: usize, s0: v128, s1: v128, s2: v128, s3: v128, s4: v128, s5: v128, s6: v128, s7: v128): void {
+  putW(W, dst, s0, true);
+  if (V > 1) {
+    putW(4, dst + 16, s1, true);
+    putW(4, dst + 32, s2, true);
+    putW(4, dst + 48, s3, true);
+    putW(4, dst + 64, s4, true);
+    putW(4, dst + 80, s5, true);
+    putW(4, dst + 96, s6, true);
+    putW(4, dst + 112, s7, true);
+  }
 }
 
 /** y[n] += x[n]. */

@@ -107,16 +107,18 @@ export function gru_backward(act: i32, ract: i32, resetAfter: i32, reverse: i32,
   // Weight gradients over all T·B rows at once (padded rows are zero and add nothing).
   const nI = <usize>2 * hB * <usize>I; // byte offset of the n rows of W_ih / dW_ih
   if (resetAfter) {
-    add_input_grads(TB, 2 * H, I, gates, L, x, w_ih, dx, dw_ih, db_ih);
-    add_input_grads(TB, H, I, gates + 3 * hB, L, x, w_ih + nI, dx, dw_ih + nI, db_ih ? db_ih + 2 * hB : 0);
+    // Blocks r, z: the same pre-activation gradient on both sides, so one set of sums feeds b_ih and b_hh;
+    // block n: dn on the input side, dm on the recurrent side.
+    add_input_grads(TB, 2 * H, I, gates, L, x, w_ih, dx, dw_ih, db_ih, db_hh);
+    add_input_grads(TB, H, I, gates + 3 * hB, L, x, w_ih + nI, dx, dw_ih + nI, db_ih ? db_ih + 2 * hB : 0, 0);
+    add_col_sums(TB, H, gates + 2 * hB, L, db_hh ? db_hh + 2 * hB : 0, 0);
     add_recurrent_grads(reverse, T, B, H, G, gates, L, hs, h0, dw_hh);
   } else {
-    add_input_grads(TB, G, I, gates, L, x, w_ih, dx, dw_ih, db_ih);
+    add_input_grads(TB, G, I, gates, L, x, w_ih, dx, dw_ih, db_ih, db_hh);
     add_recurrent_grads(reverse, T, B, H, 2 * H, gates, L, hs, h0, dw_hh);
     // dW_hn += dnᵀ·(r ⊙ h_prev) over all rows.
     add_tn(H, H, TB, gates + 2 * hB, L, gates + 3 * hB, L, dw_hh + hnRows(H), H);
   }
-  if (db_hh) add_col_sums(TB, G, gates, L, db_hh);
 }
 
 /** Byte offset of the n rows (2H..3H−1) of an [G, H] weight. */

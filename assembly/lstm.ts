@@ -22,7 +22,7 @@
 // order: one pass per step turns dh (and the carried dc) into the pre-activation gate gradients in
 // place in gates, then dh_prev += dpre·W_hh; the weight gradients are TN GEMMs over all steps at the end.
 
-import { add_col_sums, add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
+import { add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
 import { actV, dactV, ACT_SIGMOID, ACT_TANH } from "./activations";
 import { loadW, madd, storeW, zero } from "./simd";
 import { add_input_grads, add_recurrent_grads, carryRow, isPad, passRow, row, step } from "./sequence";
@@ -80,9 +80,8 @@ export function lstm_backward(act: i32, ract: i32, reverse: i32, T: i32, B: i32,
   }
   if (dc0) add_into(BH, dc, dc0);
   // Weight gradients over all T·B rows at once (padded rows are zero and add nothing).
-  add_input_grads(TB, G, I, gates, G, x, w_ih, dx, dw_ih, db_ih);
+  add_input_grads(TB, G, I, gates, G, x, w_ih, dx, dw_ih, db_ih, db_hh);
   add_recurrent_grads(reverse, T, B, H, G, gates, G, hs, h0, dw_hh);
-  if (db_hh) add_col_sums(TB, G, gates, G, db_hh);
 }
 
 // ---- forward: one pass over a step's [B, G] slice ----------------------------------------------------

@@ -14,7 +14,7 @@
 // pw_ih / pw_hh when given, else the plain NT GEMM). Backward accumulates dW with one TN GEMM
 // per weight over all steps once the per-step pre-activation gradients are known.
 
-import { add_col_sums, add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
+import { add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
 import { act_grad, bias_act } from "./activations";
 import { add_input_grads, add_recurrent_grads, carry_rows, pass_rows, step } from "./sequence";
 
@@ -64,7 +64,6 @@ export function rnn_backward(act: i32, reverse: i32, T: i32, B: i32, I: i32, H: 
     if (dhPrev) sgemm(ACCUMULATE, B, H, H, dh, H, w_hh, H, dhPrev, H);
   }
   // Weight gradients over all T·B rows at once (padded rows are zero and add nothing).
-  add_input_grads(TB, H, I, dhs, H, x, w_ih, dx, dw_ih, db_ih);
+  add_input_grads(TB, H, I, dhs, H, x, w_ih, dx, dw_ih, db_ih, db_hh);
   add_recurrent_grads(reverse, T, B, H, H, dhs, H, hs, h0, dw_hh);
-  if (db_hh) add_col_sums(TB, H, dhs, H, db_hh);
 }

@@ -108,8 +108,8 @@ export function add_recurrent_grads(reverse: i32, T: i32, B: i32, H: i32, G: i32
  * w_ih [G, I] (the rows of this block).
  */
 export function add_input_grads(N: i32, G: i32, I: i32, dpre: usize, ld: i32, x: usize, w_ih: usize,
-  dx: usize, dw_ih: usize, db: usize): void {
+  dx: usize, dw_ih: usize, db: usize, db2: usize): void {
   add_tn(G, I, N, dpre, ld, x, I, dw_ih, I);
-  if (db) add_col_sums(N, G, dpre, ld, db);
+  add_col_sums(N, G, dpre, ld, db, db2);
   if (dx) sgemm(ACCUMULATE, N, I, G, dpre, ld, w_ih, I, dx, I);
 }
