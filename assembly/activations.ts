@@ -7,8 +7,9 @@
 // reaches 1 in f32) and the result clamped to [-1, 1]. sigmoid(x) = 0.5 + 0.5·tanh(0.5·x), which lies in
 // [0, 1] exactly because 0.5·t is exact and t ∈ [-1, 1].
 // Measured max abs error against Math.tanh and 1/(1+exp(-x)) in f64, over 2,000,001 evenly spaced
-// points on [-20, 20] plus ±0, ±1e3, ±1e30, ±Infinity (release build, no FMA): tanh 3.5e-7 (near
-// x = ±6), sigmoid 2.3e-7. tests/assembly/activations.spec.ts keeps them under 4e-7 / 3e-7.
+// points on [-20, 20] plus ±0, ±1e3, ±1e30, ±Infinity: release build tanh 3.5e-7 (near x = ±6),
+// sigmoid 2.3e-7; relaxed build (fused multiply-adds) tanh 2.7e-7 (at the clamp), sigmoid 1.7e-7.
+// tests/assembly/activations.spec.ts and activations.test.ts keep them under 4e-7 / 3e-7.
 // Never NaN for finite or infinite input (±Infinity gives ±1, 0, 1); NaN in gives NaN out.
 //
 // Coefficients are read from a table in linear memory (v128.load32_splat) rather than v128.const:
@@ -24,7 +25,7 @@ export const ACT_RELU = 3;
 
 // Byte offsets into COEF.
 const CLAMP = 0, NCLAMP = 4, A13 = 8, A11 = 12, A9 = 16, A7 = 20, A5 = 24, A3 = 28, A1 = 32;
-const B6 = 36, B4 = 40, B2 = 44, B0 = 48, ONE = 52, NONE = 56, HALF = 60;
+const B6 = 36, B4 = 40, B2 = 44, B0 = 48, ONE = 52, NONE = 56, HALF = 60, SIGN = 64;
 const COEF = memory.data<f32>([
   7.90531110763549805, -7.90531110763549805,
   // numerator α13 … α1 (odd powers)
@@ -32,7 +33,7 @@ const COEF = memory.data<f32>([
   1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03,
   // denominator β6 … β0 (even powers)
   1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03,
-  1.0, -1.0, 0.5,
+  1.0, -1.0, 0.5, -0.0,
 ], 16);
 
 // @ts-ignore: decorator
@@ -42,6 +43,8 @@ const COEF = memory.data<f32>([
 
 // @ts-ignore: decorator
 @inline function mulAdd(a: v128, b: v128, c: v128): v128 {
+  // Fused in the relaxed-SIMD build, as madd in simd.ts.
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
@@ -61,7 +64,13 @@ const COEF = memory.data<f32>([
   let q = mulAdd(x2, k(B6), k(B4));
   q = mulAdd(x2, q, k(B2));
   q = mulAdd(x2, q, k(B0));
-  return f32x4.pmax(f32x4.pmin(f32x4.div(p, q), k(ONE)), k(NONE));
+  const r = f32x4.pmax(f32x4.pmin(f32x4.div(p, q), k(ONE)), k(NONE));
+  if (!ASC_FEATURE_RELAXED_SIMD) return r;
+  // With fused multiply-adds the rational stays an ulp or two under ±1 at and beyond the clamp (it reaches
+  // ±1 there only with separate roundings), so the relaxed build saturates explicitly: ±1 with x's sign
+  // once |x| is clamped. NaN compares false and passes through.
+  const saturated = v128.or(v128.and(x, k(SIGN)), k(ONE));
+  return v128.bitselect(saturated, r, f32x4.ge(f32x4.abs(x), k(CLAMP)));
 }
 
 /** sigmoid(x) = 0.5 + 0.5·tanh(0.5·x), lane-wise, in [0, 1]. */

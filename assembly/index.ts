@@ -8,7 +8,12 @@ export function heap_base(): usize {
 
 /** ABI version; the façade refuses a core whose version differs from src/kernels.ts ABI_VERSION. */
 export function abi_version(): i32 {
-  return 3;
+  return 4;
+}
+
+/** 1 for the relaxed-SIMD build (fused multiply-add, asconfig target "relaxed"), 0 for the plain one. */
+export function relaxed_simd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }
 
 export { sgemm, pack_weights } from "./gemm";

@@ -12,9 +12,14 @@
   return i32x4(0, 0, 0, 0);
 }
 
-/** acc + a·b, lane-wise (plain mul + add: the parity build never uses relaxed FMA). */
+/**
+ * acc + a·b, lane-wise: one fused multiply-add in the relaxed-SIMD build (asconfig target "relaxed"), a
+ * mul and an add in the plain build. The two round differently (FMA rounds once), so each build is
+ * deterministic but their results differ in the last bits.
+ */
 // @ts-ignore: decorator
 @inline export function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 

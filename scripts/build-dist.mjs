@@ -1,6 +1,7 @@
 // `npm run build` (after the wasm build): dist/ as installed packages use it — one bundled ESM file per
 // entry (esbuild), the .d.ts declarations emitted from src/ by tsc (tsconfig.build.json), the core as
-// dist/core.wasm next to the entries, and the `recur` executable dist/cli/bin.js. No tsx at run time.
+// dist/core.wasm and dist/core-relaxed.wasm (the relaxed-SIMD build) next to the entries, and the `recur`
+// executable dist/cli/bin.js. No tsx at run time.
 //
 // Why bundles: importing ~30 separate modules costs Node ~35 ms of resolving, reading and compiling at
 // every cold start (measured: `import('recur')` 42 ms as modules, 11 ms as one file); one file per entry
@@ -8,9 +9,10 @@
 // own copy of the façade, so no two entries are ever mixed in one process.
 //
 // Two things the compilers do not do, done here and checked:
-// - the bundles find the core next to themselves: in src/ the entries point at ../build/release.wasm (the
-//   build output, for tsx and the tests); in dist/ that literal becomes './core.wasm' ('../core.wasm' in
-//   dist/cli/), so `new URL('./core.wasm', import.meta.url)` is the pattern bundlers and browsers see;
+// - the bundles find the cores next to themselves: in src/ the entries point at ../build/release.wasm and
+//   ../build/relaxed.wasm (the build outputs, for tsx and the tests); in dist/ those literals become
+//   './core.wasm' and './core-relaxed.wasm' ('../…' in dist/cli/), so `new URL('./core.wasm',
+//   import.meta.url)` is the pattern bundlers and browsers see;
 // - declaration files keep `./x.ts` specifiers (tsc 7 rewrites them in .js only): rewritten to `./x.js`.
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile, rm, copyFile, readdir, chmod, stat } from 'node:fs/promises';
@@ -20,21 +22,23 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dist = join(root, 'dist');
-const wasm = join(root, 'build', 'release.wasm');
+/** The cores: build output → file in dist/ (the plain SIMD build and the relaxed-SIMD one, see src/wasm.ts). */
+const CORES = [['release.wasm', 'core.wasm'], ['relaxed.wasm', 'core-relaxed.wasm']];
 
-await stat(wasm).catch(() => {
-  throw new Error('build/release.wasm is missing: run `bash scripts/build-wasm.sh release` first (npm run build does)');
-});
+for (const [built] of CORES) {
+  await stat(join(root, 'build', built)).catch(() => {
+    throw new Error(`build/${built} is missing: run \`bash scripts/build-wasm.sh release relaxed\` first (npm run build does)`);
+  });
+}
 await rm(dist, { recursive: true, force: true });
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--emitDeclarationOnly'], { cwd: root, stdio: 'inherit' });
 
-const SRC_CORE = "'../build/release.wasm'";
-/** Each bundle: its source, its file in dist/, the platform esbuild resolves for, and where the core is from it. */
+/** Each bundle: its source, its file in dist/, the platform esbuild resolves for, and the path from it to dist/ (where the cores are). */
 const BUNDLES = [
-  { src: 'entry-node.ts', out: 'entry-node.js', platform: 'node', core: "'./core.wasm'" },
-  { src: 'entry-browser.ts', out: 'entry-browser.js', platform: 'browser', core: "'./core.wasm'" },
-  { src: 'entry-workerd.ts', out: 'entry-workerd.js', platform: 'neutral', core: undefined },
-  { src: 'cli/main.ts', out: 'cli/main.js', platform: 'node', core: "'../core.wasm'" },
+  { src: 'entry-node.ts', out: 'entry-node.js', platform: 'node', toDist: './' },
+  { src: 'entry-browser.ts', out: 'entry-browser.js', platform: 'browser', toDist: './' },
+  { src: 'entry-workerd.ts', out: 'entry-workerd.js', platform: 'neutral', toDist: undefined },
+  { src: 'cli/main.ts', out: 'cli/main.js', platform: 'node', toDist: '../' },
 ];
 for (const b of BUNDLES) {
   const file = join(dist, b.out);
@@ -43,11 +47,15 @@ for (const b of BUNDLES) {
     entryPoints: [join(root, 'src', b.src)], outfile: file, bundle: true, format: 'esm', platform: b.platform,
     target: 'es2022', packages: 'external', logLevel: 'warning',
   });
-  const text = await readFile(file, 'utf8');
-  const count = text.split(SRC_CORE.replaceAll("'", '"')).length - 1;
-  const expected = b.core === undefined ? 0 : 1;
-  if (count !== expected) throw new Error(`dist/${b.out}: expected ${expected} ${SRC_CORE} to point at the core, found ${count}`);
-  if (b.core !== undefined) await writeFile(file, text.replace(SRC_CORE.replaceAll("'", '"'), b.core.replaceAll("'", '"')));
+  let text = await readFile(file, 'utf8');
+  for (const [built, shipped] of CORES) {
+    const literal = `"../build/${built}"`;
+    const count = text.split(literal).length - 1;
+    const expected = b.toDist === undefined ? 0 : 1;
+    if (count !== expected) throw new Error(`dist/${b.out}: expected ${expected} ${literal} to point at the core, found ${count}`);
+    if (b.toDist !== undefined) text = text.replace(literal, `"${b.toDist}${shipped}"`);
+  }
+  await writeFile(file, text);
 }
 
 let declarations = 0;
@@ -63,15 +71,18 @@ for (const name of await readdir(dist, { recursive: true })) {
   if (/['"]\.{1,2}\/[^'"]*\.ts['"]/.test(fixed)) throw new Error(`dist/${name} still imports a .ts path`);
 }
 
-await copyFile(wasm, join(dist, 'core.wasm'));
-// For TypeScript users of `import wasm from 'recur/core.wasm'` (Workers bundlers give a WebAssembly.Module).
-await writeFile(join(dist, 'core.wasm.d.ts'),
-  '/** recur\'s numeric core. Workers bundlers (wrangler, esbuild with a copy/CompiledWasm rule) import it as a compiled module. */\n'
-  + 'declare const core: WebAssembly.Module;\nexport default core;\n');
+for (const [built, shipped] of CORES) {
+  await copyFile(join(root, 'build', built), join(dist, shipped));
+  // For TypeScript users of `import wasm from 'recur/core.wasm'` (Workers bundlers give a WebAssembly.Module).
+  await writeFile(join(dist, `${shipped}.d.ts`),
+    '/** recur\'s numeric core. Workers bundlers (wrangler, esbuild with a copy/CompiledWasm rule) import it as a compiled module. */\n'
+    + 'declare const core: WebAssembly.Module;\nexport default core;\n');
+}
 
 const bin = join(dist, 'cli', 'bin.js');
 await writeFile(bin, '#!/usr/bin/env node\n// The `recur` executable (plain Node, no TypeScript loader).\nimport \'./main.js\';\n');
 await chmod(bin, 0o755);
 
 const { size } = await stat(join(dist, 'core.wasm'));
-console.log(`dist/: ${BUNDLES.length} bundles, ${declarations} .d.ts files with specifiers rewritten, core.wasm ${size} bytes`);
+const { size: relaxedSize } = await stat(join(dist, 'core-relaxed.wasm'));
+console.log(`dist/: ${BUNDLES.length} bundles, ${declarations} .d.ts files with specifiers rewritten, core.wasm ${size} bytes, core-relaxed.wasm ${relaxedSize} bytes`);

@@ -1,7 +1,7 @@
 // Bundles the examples with esbuild, against recur's dist/ (run `npm run build` first), the way an app that
 // depends on recur would:
-//   browser → examples/browser/dist/: index.html, main.js (the page), trainer.js (the Web Worker), core.wasm
-//   worker  → examples/worker/dist/: worker.js (model inlined) and core.wasm (a `wasm` module for workerd)
+//   browser → examples/browser/dist/: index.html, main.js (the page), trainer.js (the Web Worker), both cores
+//   worker  → examples/worker/dist/: worker.js (model inlined) and core-relaxed.wasm (a `wasm` module for workerd)
 // Usage: node scripts/build-examples.mjs [browser|worker]...   (no argument: both). Prints sizes.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
@@ -33,9 +33,10 @@ export async function buildBrowser() {
     outdir: out, logLevel: 'warning',
   });
   await copyFile(join(root, 'examples/browser/index.html'), join(out, 'index.html'));
-  // recur's browser entry fetches new URL('./core.wasm', import.meta.url): copy the core next to the bundle.
-  await copyFile(require.resolve('recur/core.wasm'), join(out, 'core.wasm'));
-  return sizes(['index.html', 'main.js', 'trainer.js', 'core.wasm'].map((f) => join(out, f)));
+  // recur's browser entry fetches new URL('./core-relaxed.wasm', import.meta.url) where the browser runs
+  // relaxed SIMD, else './core.wasm': copy both cores next to the bundle (a page downloads one of them).
+  for (const core of ['core.wasm', 'core-relaxed.wasm']) await copyFile(require.resolve(`recur/${core}`), join(out, core));
+  return sizes(['index.html', 'main.js', 'trainer.js', 'core.wasm', 'core-relaxed.wasm'].map((f) => join(out, f)));
 }
 
 export async function buildWorker() {
@@ -46,10 +47,10 @@ export async function buildWorker() {
     bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', minify: true,
     conditions: ['workerd', 'worker'],          // recur's Workers entry (esbuild does not pick it by itself)
     loader: { '.wasm': 'copy', '.safetensors': 'binary' },
-    assetNames: '[name]',                       // dist/core.wasm, as config.capnp names it
+    assetNames: '[name]',                       // dist/core-relaxed.wasm, as config.capnp names it
     outdir: out, logLevel: 'warning',
   });
-  return sizes(['worker.js', 'core.wasm'].map((f) => join(out, f)));
+  return sizes(['worker.js', 'core-relaxed.wasm'].map((f) => join(out, f)));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,17 +1,23 @@
 // recur for Node: the public API, init() loading the bundled core from disk, and model files on disk.
 //
-// In src/ the core is the build output (../build/release.wasm, for tsx and the tests); `npm run build`
-// (scripts/build-dist.mjs) rewrites that literal in dist/entry-node.js to './core.wasm', next to it.
+// In src/ the cores are the build outputs (../build/release.wasm and ../build/relaxed.wasm, for tsx and the
+// tests); `npm run build` (scripts/build-dist.mjs) rewrites those literals in dist/entry-node.js to
+// './core.wasm' and './core-relaxed.wasm', next to it.
 // Bytes, not a file: URL: Node 20's fetch cannot read file: URLs.
 
 import { readFile } from 'node:fs/promises';
-import { initCore, type WasmSource } from './wasm.ts';
+import { initCore, relaxedSimdSupported, type WasmSource } from './wasm.ts';
 
 export * from './index.ts';
-export { memory } from './wasm.ts';
+export { memory, coreInfo, relaxedSimdSupported } from './wasm.ts';
 export { saveModelFile, loadModelFile } from './io/node-files.ts';
 
-/** Loads the numeric core: the bundled core.wasm by default, or `source`. Call once before building models. */
+/**
+ * Loads the numeric core: by default the bundled core-relaxed.wasm where the runtime runs relaxed SIMD,
+ * else core.wasm; or `source`. Call once before building models.
+ */
 export async function init(source?: WasmSource): Promise<void> {
-  await initCore(source ?? await readFile(new URL('../build/release.wasm', import.meta.url)));
+  await initCore(source ?? await readFile(relaxedSimdSupported()
+    ? new URL('../build/relaxed.wasm', import.meta.url)
+    : new URL('../build/release.wasm', import.meta.url)));
 }

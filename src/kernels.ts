@@ -55,6 +55,9 @@ export interface Kernels {
   /** The ABI version of this build; the façade refuses a core whose version differs from its own. */
   abi_version(): number;
 
+  /** 1 for the relaxed-SIMD build (fused multiply-add), 0 for the plain SIMD build. */
+  relaxed_simd(): number;
+
   /**
    * C[M, N] (+)= op(A)[M, K] · op(B)[K, N] with flags from {@link Gemm}.
    * Supported combinations: NN (flags 0), NT (TransB) and TN (TransA); TT is not supported.
@@ -218,11 +221,11 @@ export interface Kernels {
 
 /** Names of every export of the core, for the interface test and the loader's check. */
 export const KERNEL_NAMES = [
-  'memory', 'heap_base', 'abi_version', 'sgemm', 'pack_weights', 'act_forward', 'act_backward', 'rnn_forward', 'rnn_backward',
+  'memory', 'heap_base', 'abi_version', 'relaxed_simd', 'sgemm', 'pack_weights', 'act_forward', 'act_backward', 'rnn_forward', 'rnn_backward',
   'lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward', 'embedding_forward', 'embedding_backward',
   'dense_forward', 'dense_backward', 'softmax_forward', 'softmax_cross_entropy', 'sigmoid_cross_entropy',
   'mse', 'sgd_update', 'adam_update', 'clip_grad_norm',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** The ABI version this façade speaks; must equal the core's abi_version(). */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;

@@ -11,7 +11,7 @@ const config :Workerd.Config = (
 const worker :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "dist/worker.js"),
-    (name = "core.wasm", wasm = embed "dist/core.wasm"),   # imported by the bundle as a WebAssembly.Module
+    (name = "core-relaxed.wasm", wasm = embed "dist/core-relaxed.wasm"),   # imported by the bundle as a WebAssembly.Module
   ],
   compatibilityDate = "2026-04-01",
 );

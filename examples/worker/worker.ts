@@ -3,9 +3,10 @@
 // state, so any instance can serve the next step). GET / describes the model, GET /health reports memory.
 //
 // The model (examples/worker/model.safetensors, made by make-model.mjs) is bundled into the script; the
-// core is imported as a WebAssembly.Module ('recur/core.wasm'), the only way Workers accept wasm.
+// core is imported as a WebAssembly.Module, the only way Workers accept wasm: the relaxed-SIMD build
+// ('recur/core-relaxed.wasm'; workerd runs relaxed SIMD), ~15–25% faster than the plain 'recur/core.wasm'.
 import { init, loadModel, memory, type Sequential } from 'recur';
-import wasm from 'recur/core.wasm';
+import wasm from 'recur/core-relaxed.wasm';
 import modelFile from './model.safetensors';
 
 /** Limits, all checked before any work: bodies over MAX_BODY_BYTES get 413, the rest 400. */

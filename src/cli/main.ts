@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { init, saveModelFile, loadModelFile } from '../entry-node.ts';
+import { setFlagsFromString } from 'node:v8';
+import { init, saveModelFile, loadModelFile, relaxedSimdSupported } from '../entry-node.ts';
 import { decodeSafetensors } from '../io/safetensors.ts';
 import { Vocabulary, linesOf, makeWindows, buildCharModel, sampleLines, charModelInfo, CHAR_CELLS, type CharCell } from './charlm.ts';
 import { progressCallbacks } from './progress.ts';
@@ -67,6 +68,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(HELP[command || 'main']);
     return;
   }
+  // Node 20 runs relaxed SIMD (the faster core) only behind a V8 flag; Node 22 by default. The CLI owns its
+  // process, so it sets the flag before the core is compiled; the library itself never changes V8 flags.
+  if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
   await init();
   if (command === 'generate') return generate(parsed.values);
   if (command === 'inspect') return inspect(parsed.positionals);

@@ -1,11 +1,15 @@
-// Test helpers: load a built core (release or debug) and move arrays in and out of its memory.
+// Test helpers: load a built core (release, relaxed or debug) and move arrays in and out of its memory.
 
 import { readFile } from 'node:fs/promises';
-import { instantiateCore, type Core } from '../../src/wasm.ts';
+import { instantiateCore, relaxedSimdSupported, type Core } from '../../src/wasm.ts';
 import { packedFloats } from '../../src/kernels.ts';
 
-export type Build = 'release' | 'debug';
-export const BUILDS: readonly Build[] = ['release', 'debug'];
+export type Build = 'release' | 'relaxed' | 'debug';
+/**
+ * The builds every kernel test runs on: the relaxed-SIMD one only where this runtime can run it (npm test
+ * passes Node 20 the flag; tests/src/kernels.test.ts reports a skip when it is missing).
+ */
+export const BUILDS: readonly Build[] = relaxedSimdSupported() ? ['release', 'relaxed', 'debug'] : ['release', 'debug'];
 
 /** Instantiates build/<build>.wasm (run `npm run build` first; `npm test` does). */
 export async function loadCore(build: Build): Promise<Core> {

@@ -1,6 +1,8 @@
 // recur as a dependency: `npm pack`, install the tarball into an empty project, then run the README's
 // runtime examples (marked <!-- runtime-test: … -->) from it: with plain node, bundled by esbuild for the
-// browser (run in Chromium) and for a Worker (run in workerd). All three must print the same numbers.
+// browser (run in Chromium) and for a Worker (run in workerd). All three must print the same numbers (Node
+// with relaxed SIMD, as Chromium and workerd have it: the same core, so the same bits; plain Node 20 loads
+// the plain core, whose numbers differ only in the last bits).
 // Also: the `recur` executable with plain node, and TypeScript checking an app against the shipped types.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,10 +43,10 @@ after(async () => {
   if (app && !process.env.KEEP) await rm(app, { recursive: true, force: true });
 });
 
-test('the tarball ships dist/ (ESM, types, core.wasm, the executable) and the README, nothing else', () => {
+test('the tarball ships dist/ (ESM, types, both cores, the executable) and the README, nothing else', () => {
   const files = tarball.files.map((f) => f.path).sort();
   console.log(`${tarball.filename}: ${tarball.size} B packed, ${tarball.unpackedSize} B unpacked, ${files.length} files`);
-  for (const f of ['package.json', 'README.md', 'dist/core.wasm', 'dist/core.wasm.d.ts', 'dist/entry-node.js', 'dist/entry-node.d.ts',
+  for (const f of ['package.json', 'README.md', 'dist/core.wasm', 'dist/core.wasm.d.ts', 'dist/core-relaxed.wasm', 'dist/core-relaxed.wasm.d.ts', 'dist/entry-node.js', 'dist/entry-node.d.ts',
     'dist/entry-browser.js', 'dist/entry-browser.d.ts', 'dist/entry-workerd.js', 'dist/entry-workerd.d.ts', 'dist/cli/bin.js', 'dist/cli/main.js']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
@@ -60,10 +62,14 @@ test('installed, it needs no TypeScript loader: no tsx among the dependencies', 
 });
 
 test('Node: the README example runs with plain node', async () => {
-  const { stdout } = await run(process.execPath, ['app.mjs'], { cwd: app });
+  // This process's flags (npm run test:runtimes gives Node 20 --experimental-wasm-relaxed-simd), so Node
+  // loads the core Chromium and workerd load; then bare `node app.mjs`, whatever core that picks.
+  const { stdout } = await run(process.execPath, [...process.execArgv, 'app.mjs'], { cwd: app });
   printed.node = JSON.parse(stdout);
   assert.equal(printed.node.length, 2);
   assert.ok(printed.node.every(([v]) => Number.isFinite(v)));
+  const bare = JSON.parse((await run(process.execPath, ['app.mjs'], { cwd: app })).stdout);
+  bare.forEach(([v], i) => assert.ok(Math.abs(v - printed.node[i][0]) < 1e-6, `bare node ${v} vs ${printed.node[i][0]}`));
   // The same as this checkout's dist/ computes in this process.
   const recur = await import(join(ROOT, 'dist/entry-node.js'));
   await recur.init();
@@ -118,7 +124,7 @@ test('browser: the README example bundled by esbuild runs in Chromium', async ()
   const pub = join(app, 'public');
   await mkdir(pub, { recursive: true });
   await build({ entryPoints: [join(app, 'main.js')], bundle: true, format: 'esm', outfile: join(pub, 'main.js'), absWorkingDir: app, logLevel: 'warning' });
-  await copyFile(join(app, 'node_modules/recur/dist/core.wasm'), join(pub, 'core.wasm'));
+  for (const core of ['core.wasm', 'core-relaxed.wasm']) await copyFile(join(app, 'node_modules/recur/dist', core), join(pub, core));
   await writeFile(join(pub, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><body>loading</body><script type="module" src="main.js"></script>\n');
   const server = await serve(pub);
   const browser = await launchChromium();

@@ -1,11 +1,11 @@
 // Tests for src/kernels.ts, the typed ABI contract: KERNEL_NAMES (and the Kernels interface) list exactly
-// the exports of both builds of the core, each function takes the number of arguments the interface
+// the exports of every build of the core, each function takes the number of arguments the interface
 // declares, the core imports nothing, and abi_version() equals ABI_VERSION.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { ABI_VERSION, KERNEL_NAMES, type Kernels } from '../../src/kernels.ts';
-import { instantiateCore } from '../../src/wasm.ts';
+import { instantiateCore, relaxedSimdSupported } from '../../src/wasm.ts';
 import { BUILDS } from '../helpers/core.ts';
 
 // Compile-time half of the check: every member of the Kernels interface is in KERNEL_NAMES (the
@@ -66,3 +66,19 @@ for (const build of BUILDS) {
     assert.ok(base <= kernels.memory.buffer.byteLength, 'static data fits in the initial memory');
   });
 }
+
+test('relaxed_simd() tells the builds apart, and only the relaxed build uses relaxed-SIMD instructions', async (t) => {
+  const bytes = async (build: string): Promise<Buffer> => readFile(new URL(`../../build/${build}.wasm`, import.meta.url));
+  // The plain builds validate without relaxed SIMD; the relaxed one needs it (its fused multiply-adds).
+  const plain = await instantiateCore(await bytes('release'));
+  assert.equal(plain.kernels.relaxed_simd(), 0);
+  const text = await readFile(new URL('../../build/relaxed.wat', import.meta.url), 'utf8');
+  assert.ok((text.match(/f32x4\.relaxed_(fma|madd)/g) ?? []).length > 100, 'the relaxed build fuses its multiply-adds');
+  assert.doesNotMatch(await readFile(new URL('../../build/release.wat', import.meta.url), 'utf8'), /f32x4\.relaxed_/);
+  if (!relaxedSimdSupported()) {
+    t.skip('this runtime has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; npm test passes it): the relaxed build is untested here');
+    return;
+  }
+  assert.ok(BUILDS.includes('relaxed'), 'every kernel test runs on the relaxed build too');
+  assert.equal((await instantiateCore(await bytes('relaxed'))).kernels.relaxed_simd(), 1);
+});

@@ -214,7 +214,7 @@ test('a source of the wrong type is a clear error naming what was given', async 
 test('a valid wasm that is not a recur core (no exports) is a clear error listing what is missing', async () => {
   const empty = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
   assert.ok(WebAssembly.validate(empty), 'the test module itself is valid wasm');
-  await rejectsWith(empty, /the wasm given to init\(\) is not a recur core \(missing exports: memory, heap_base, abi_version, sgemm, .*clip_grad_norm\)/);
+  await rejectsWith(empty, /the wasm given to init\(\) is not a recur core \(missing exports: memory, heap_base, abi_version, relaxed_simd, sgemm, .*clip_grad_norm\)/);
   await rejectsWith(new WebAssembly.Module(empty), /not a recur core/);
 });
 
@@ -264,6 +264,26 @@ test('the public API before init(): building a model throws the init message (ch
   const lines = stdout.trim().split('\n');
   assert.match(lines[0], /^ERROR recur is not initialised: call `await init\(\)`/);
   assert.equal(lines[1], 'AFTER INIT OK');
+});
+
+test('init() loads the relaxed-SIMD core where the runtime has relaxed SIMD, else the plain one (child processes, with and without the Node 20 flag)', async () => {
+  const script = `
+    import { init, coreInfo, relaxedSimdSupported } from './src/entry-node.ts';
+    await init();
+    console.log(JSON.stringify({ supported: relaxedSimdSupported(), ...coreInfo() }));
+  `;
+  const probe = async (flags: string[]): Promise<{ supported: boolean; relaxedSimd: boolean; abi: number }> => {
+    const { stdout } = await run(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, timeout: 60_000 });
+    return JSON.parse(stdout.trim().split('\n').at(-1) as string);
+  };
+  const runs = [await probe([])];
+  const flagKnown = await run(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', '0']).then(() => true, () => false);
+  if (flagKnown) runs.push(await probe(['--experimental-wasm-relaxed-simd']));
+  for (const r of runs) {
+    assert.equal(r.relaxedSimd, r.supported, 'the default core is the relaxed one exactly when the runtime supports it');
+    assert.equal(r.abi, ABI_VERSION);
+  }
+  if (flagKnown) assert.equal(runs[1].relaxedSimd, true, 'Node 20 with the flag loads the relaxed core');
 });
 
 test('load errors say what to do: not wasm (named, with its first bytes), HTML served as application/wasm, a file: URL in Node', async () => {
