@@ -9,6 +9,8 @@
 // src/reference (LSTM BPTT, dense, softmax cross-entropy, all f64 and gradient-checked in recur's tests);
 // the weights are then restored, the model compiled with Adam (lr 0.001) and the first Adam step's loss
 // checked against the f64 loss before timing trainOnBatch with Adam.
+// recur has a second row, trainOnBatch(x, y, { threads: 2 }): the main thread and one worker thread take
+// 16 sequences each; checked the same way (its combined gradients against the f64 gradients) before timing.
 // ONNX Runtime (web and node) cannot train: reported as not measured. brain.js trains something else (see
 // BRAIN_TRAIN below): checked for a finite training error and changed weights only.
 
@@ -17,7 +19,7 @@ import { denseBackward, denseForward } from '../src/reference/dense.ts';
 import { softmaxCrossEntropy } from '../src/reference/loss.ts';
 import { lstmBackward, lstmForward } from '../src/reference/lstm.ts';
 import { Rng } from '../src/random.ts';
-import { MAX_TIME, emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, timeAsync, timeSync, uniform, type Timing } from './common.ts';
+import { MAX_TIME, emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, timeAsync, timeSync, uniform, type Row } from './common.ts';
 import {
   BRAIN_LSTM, H, I, RECUR_INFO, Sequential, brainNet, init, layers, makeInput, makeWeights, optimizers, peerKind,
   recurWeights, stepFlop, tensor, tfjsLayer, transpose, add, type TfTensor, type Tensor,
@@ -30,6 +32,7 @@ const LR = 0.001;
 /** Max |gradient − f64 gradient| (the largest gradients are ~1e-2; float32 BPTT over 2048 rows). */
 const GRAD_TOLERANCE = 2e-5;
 const LOSS_TOLERANCE = 1e-5;
+const CHECK = 'f64 gradients (SGD lr 1 step), then Adam-step loss';
 
 const peer = peerFromArgv('w5-lstm-train-b32.bench.ts', ['recur', 'tfjs-cpu', 'tfjs-wasm', 'ort-web', 'ort-node', 'brain']);
 const kind = peerKind(peer);
@@ -71,10 +74,8 @@ const BRAIN_TRAIN = `${BRAIN_LSTM}. W5 equivalent: net.train(32 sequences, { ite
   + 'BPTT, and an RMSProp update (its own rule, with clipping): 32 updates of batch 1, not one Adam step of batch 32';
 
 let info = RECUR_INFO;
-let timing: Timing;
-let maxErr = 0;
-let check: string | undefined;
-let flop = FLOP;
+/** One row per peer; recur has a second one, on 2 threads. */
+let rows: Row[];
 
 if (kind === 'brain') {
   info = BRAIN_TRAIN;
@@ -84,41 +85,49 @@ if (kind === 'brain') {
   const result = net.train([data[0]], { iterations: 1, errorThresh: 0, log: false });
   gate('brain.js training error is finite', Number.isFinite(result.error) ? 0 : Number.NaN, 0);
   gate('brain.js changed its weights', maxAbsDiff(before, net.model.hiddenLayers[0].inputMatrix.weights) > 0 ? 0 : Number.NaN, 0);
-  check = 'finite error, weights changed (no reference: different task)';
-  maxErr = Number.NaN;
-  flop = 3 * B * (T - 1) * (stepFlop('lstm') + 2 * H * I);
+  const check = 'finite error, weights changed (no reference: different task)';
+  const flop = 3 * B * (T - 1) * (stepFlop('lstm') + 2 * H * I);
   // One epoch over the 32 sequences is 32 independent per-sequence updates of equal cost (~10 s in all):
   // timed per sequence (train() on one sequence, round-robin over the 32) and multiplied by 32.
   let next = 0;
   const one = (): void => { net.train([data[next]], { iterations: 1, errorThresh: 0, log: false }); next = (next + 1) % B; };
   const perSequence = timeSync(one, { maxTime: MAX_TIME });
-  timing = { ...perSequence, ms: perSequence.ms * B };
+  rows = [{ case: CASE, ...perSequence, ms: perSequence.ms * B, flop, items: B, maxErr: Number.NaN, check }];
   info += '. Timed per sequence (train() on one sequence at a time) × 32';
 } else {
   const ref = reference();
   const gradTargets: Record<string, Float64Array> = ref.grads;
   if (kind === 'recur') {
     await init();
-    const model = new Sequential({ seed: 1, layers: [layers.lstm({ units: H, inputShape: [T, I] }), layers.dense({ units: C, activation: 'softmax' })] });
     const initial: Record<string, Tensor> = { ...recurWeights(w), 'dense.weight': tensor(denseW, [C, H]), 'dense.bias': tensor(denseB, [C]) };
-    model.setWeights(initial);
     const xs = tensor(x, [B, T, I]), ys = tensor(y, [B, C]);
-    model.compile({ optimizer: optimizers.sgd({ learningRate: 1 }), loss: 'categoricalCrossentropy' });
-    const sgdLoss = model.trainOnBatch(xs, ys).loss;
-    gate('recur SGD-step loss vs f64', Math.abs(sgdLoss - ref.loss), LOSS_TOLERANCE);
-    const after = model.getWeights();
     const names: Record<string, string> = { wIh: 'lstm.weight_ih_l0', wHh: 'lstm.weight_hh_l0', bIh: 'lstm.bias_ih_l0', bHh: 'lstm.bias_hh_l0', denseW: 'dense.weight', denseB: 'dense.bias' };
-    for (const [key, name] of Object.entries(names)) {
-      const g = initial[name].data.map((v, i) => v - after[name].data[i]);
-      const d = maxAbsDiff(g, gradTargets[key]);
-      maxErr = Math.max(maxErr, d);
-      gate(`recur gradient of ${name} (SGD lr 1) vs f64`, d, GRAD_TOLERANCE);
-    }
-    model.setWeights(initial);
-    model.compile({ optimizer: optimizers.adam({ learningRate: LR }), loss: 'categoricalCrossentropy' });
-    gate('recur first Adam-step loss vs f64', Math.abs(model.trainOnBatch(xs, ys).loss - ref.loss), LOSS_TOLERANCE);
-    info = `${RECUR_INFO}, compile({ optimizer: adam(0.001), loss: 'categoricalCrossentropy' }), trainOnBatch`;
-    timing = timeSync(() => { model.trainOnBatch(xs, ys); }, { maxTime: MAX_TIME });
+    /** The checks, then the timing, of trainOnBatch on `threads` threads. */
+    const measure = (threads: number): Row => {
+      const label = threads === 1 ? 'recur' : `recur (${threads} threads)`;
+      const model = new Sequential({ seed: 1, layers: [layers.lstm({ units: H, inputShape: [T, I] }), layers.dense({ units: C, activation: 'softmax' })] });
+      model.setWeights(initial);
+      model.compile({ optimizer: optimizers.sgd({ learningRate: 1 }), loss: 'categoricalCrossentropy' });
+      const sgdLoss = model.trainOnBatch(xs, ys, { threads }).loss;
+      gate(`${label} SGD-step loss vs f64`, Math.abs(sgdLoss - ref.loss), LOSS_TOLERANCE);
+      const after = model.getWeights();
+      let err = 0;
+      for (const [key, name] of Object.entries(names)) {
+        const g = initial[name].data.map((v, i) => v - after[name].data[i]);
+        const d = maxAbsDiff(g, gradTargets[key]);
+        err = Math.max(err, d);
+        gate(`${label} gradient of ${name} (SGD lr 1) vs f64`, d, GRAD_TOLERANCE);
+      }
+      model.setWeights(initial);
+      model.compile({ optimizer: optimizers.adam({ learningRate: LR }), loss: 'categoricalCrossentropy' });
+      gate(`${label} first Adam-step loss vs f64`, Math.abs(model.trainOnBatch(xs, ys, { threads }).loss - ref.loss), LOSS_TOLERANCE);
+      const rowTiming = timeSync(() => { model.trainOnBatch(xs, ys, { threads }); }, { maxTime: MAX_TIME });
+      model.dispose();
+      return { case: threads === 1 ? CASE : `${CASE}, ${threads} threads`, ...rowTiming, flop: FLOP, items: B, maxErr: err, check: CHECK };
+    };
+    info = `${RECUR_INFO}, compile({ optimizer: adam(0.001), loss: 'categoricalCrossentropy' }), trainOnBatch; `
+      + 'the "2 threads" row: trainOnBatch(x, y, { threads: 2 }), this thread and one worker_threads worker, 16 sequences each';
+    rows = [measure(1), measure(2)];
   } else {
     const backend = peer === 'tfjs-cpu' ? 'cpu' : 'wasm';
     const { tf, info: tfInfo } = await tfjsOn(backend);
@@ -145,6 +154,7 @@ if (kind === 'brain') {
       ['dense kernel', Float64Array.from(transpose(Float32Array.from(gradTargets.denseW), C, H))],
       ['dense bias', gradTargets.denseB],
     ];
+    let maxErr = 0;
     targets.forEach(([name, target], i) => {
       const g = start[i].map((v, j) => v - after[i][j]);
       const d = maxAbsDiff(g, target);
@@ -155,9 +165,9 @@ if (kind === 'brain') {
     model.compile({ optimizer: tf.train.adam(LR), loss: 'categoricalCrossentropy' });
     gate(`${peer} first Adam-step loss vs f64`, Math.abs(((await model.trainOnBatch(xs, ys)) as number) - ref.loss), LOSS_TOLERANCE);
     info = `${tfInfo}, tf.layers.lstm + dense softmax, compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' }), model.trainOnBatch`;
-    timing = await timeAsync(() => model.trainOnBatch(xs, ys), { maxTime: MAX_TIME });
+    const timing = await timeAsync(() => model.trainOnBatch(xs, ys), { maxTime: MAX_TIME });
+    rows = [{ case: CASE, ...timing, flop: FLOP, items: B, maxErr, check: CHECK }];
   }
-  check = 'f64 gradients (SGD lr 1 step), then Adam-step loss';
 }
 
-emit({ bench: 'W5 lstm-train-b32', peer, info, itemName: 'sequences', rows: [{ case: CASE, ...timing, flop, items: B, maxErr, ...(check ? { check } : {}) }] });
+emit({ bench: 'W5 lstm-train-b32', peer, info, itemName: 'sequences', rows });

@@ -11,6 +11,8 @@ import { initCore, relaxedSimdSupported, type WasmSource } from './wasm.ts';
 export * from './index.ts';
 export { memory, coreInfo, relaxedSimdSupported } from './wasm.ts';
 export { saveModelFile, loadModelFile } from './io/node-files.ts';
+import { useNodeThreads } from './train/node-threads.ts';
+useNodeThreads(import.meta.url, init); // fit / trainOnBatch({ threads }): workers run this entry and load their core with its init()
 
 /**
  * Loads the numeric core: by default the bundled core-relaxed.wasm where the runtime runs relaxed SIMD,

@@ -10,10 +10,11 @@ import { Heap } from './heap.ts';
 
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string | Response | PromiseLike<Response>;
 
-/** A loaded core: its kernels and the allocator over its memory. */
+/** A loaded core: its kernels, the allocator over its memory, and its compiled module (training threads instantiate it again). */
 export interface Core {
   readonly kernels: Kernels;
   readonly heap: Heap;
+  readonly module: WebAssembly.Module;
 }
 
 // The smallest module that uses a v128 instruction: (func (result v128) v128.const i32x4 0 0 0 0).
@@ -75,7 +76,7 @@ export async function instantiateCore(source: WasmSource): Promise<Core> {
   if (!WebAssembly.validate(SIMD_PROBE)) {
     throw new Error('this JavaScript runtime does not support WebAssembly SIMD (fixed-width 128-bit), which recur needs');
   }
-  const instance = await instantiate(await resolve(source));
+  const { module, instance } = await instantiate(await resolve(source));
   const exports = instance.exports as Record<string, unknown>;
   // The version first: a core of another recur version usually also lacks (or adds) kernels, and
   // "another version" is the message that tells the user what to fix.
@@ -91,7 +92,7 @@ export async function instantiateCore(source: WasmSource): Promise<Core> {
     throw new Error(`the wasm given to init() is not a recur core (missing exports: ${missing.join(', ')})`);
   }
   const kernels = exports as unknown as Kernels;
-  return { kernels, heap: new Heap(kernels.memory, kernels.heap_base()) };
+  return { kernels, heap: new Heap(kernels.memory, kernels.heap_base()), module };
 }
 
 type Resolved = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response;
@@ -115,8 +116,8 @@ async function fetchCore(url: string | URL): Promise<Response> {
   }
 }
 
-async function instantiate(source: Resolved): Promise<WebAssembly.Instance> {
-  if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, {});
+async function instantiate(source: Resolved): Promise<WebAssembly.WebAssemblyInstantiatedSource> {
+  if (source instanceof WebAssembly.Module) return { module: source, instance: await WebAssembly.instantiate(source, {}) };
   // Bytes are told apart without touching the global `Response`: in Node 20 its first use loads the whole
   // fetch implementation (undici), ~40 ms of a cold start that never fetches.
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return instantiateBytes(source as BufferSource, 'the data given to init()');
@@ -124,7 +125,7 @@ async function instantiate(source: Resolved): Promise<WebAssembly.Instance> {
   const what = `the file fetched from ${source.url || 'the Response'} (content-type ${source.headers.get('content-type') ?? 'none'})`;
   if (typeof WebAssembly.instantiateStreaming === 'function') {
     try {
-      return (await WebAssembly.instantiateStreaming(source.clone(), {})).instance;
+      return await WebAssembly.instantiateStreaming(source.clone(), {});
     } catch (error) {
       // Servers often send .wasm as application/octet-stream; streaming compilation refuses that, bytes do not.
       // A CompileError (say an HTML error page served as application/wasm) is explained from the bytes below.
@@ -137,9 +138,9 @@ async function instantiate(source: Resolved): Promise<WebAssembly.Instance> {
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
 /** Compiles and instantiates bytes, turning the engine's terse CompileErrors into ones that say what to do. */
-async function instantiateBytes(bytes: BufferSource, what: string): Promise<WebAssembly.Instance> {
+async function instantiateBytes(bytes: BufferSource, what: string): Promise<WebAssembly.WebAssemblyInstantiatedSource> {
   try {
-    return (await WebAssembly.instantiate(bytes, {})).instance;
+    return await WebAssembly.instantiate(bytes, {});
   } catch (error) {
     if (!(error instanceof WebAssembly.CompileError)) throw error;
     const view = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);

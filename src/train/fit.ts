@@ -1,5 +1,6 @@
 // The training loop: epochs of shuffled mini-batches, a validation split or set, callbacks and the
-// history — Keras' model.fit, over the model's runBatch (forward, BPTT, one optimizer step).
+// history — Keras' model.fit, over the model's trainBatch (forward, BPTT, one optimizer step), its
+// gradients split across worker threads when `threads` > 1 (train/threads.ts).
 //
 // Nothing here knows about particular layers: the model does the numeric work, this file schedules it.
 
@@ -8,6 +9,7 @@ import { range, type Data } from '../data.ts';
 import { accumulate, logs, type BatchResult } from './results.ts';
 import type { TensorLike } from '../tensor.ts';
 import { checkOptions, integer, number, boolean } from '../options.ts';
+import { threadCount, startWorkers } from './threads.ts';
 
 type Logs = Record<string, number>;
 type Maybe<T> = T | Promise<T>;
@@ -31,6 +33,11 @@ export interface FitOptions {
   /** Per-sample sequence lengths of x (steps beyond are padding: they change no output, state, loss or gradient). */
   lengths?: ArrayLike<number>;
   callbacks?: Callbacks | Callbacks[];
+  /**
+   * Threads computing each batch (Node only; default 1): the batch is split into that many contiguous
+   * shards whose gradients are combined before one optimizer step. Workers start with fit and end with it.
+   */
+  threads?: number;
 }
 
 export interface History {
@@ -40,7 +47,7 @@ export interface History {
   history: Record<string, number[]>;
 }
 
-const OPTIONS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'lengths', 'callbacks'] as const;
+const OPTIONS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'lengths', 'callbacks', 'threads'] as const;
 
 /** Trains `model` on (x, y). Everything is validated before the first step. */
 export async function fit(model: Sequential, x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
@@ -50,6 +57,7 @@ export async function fit(model: Sequential, x: TensorLike, y: TensorLike, optio
   const shuffle = boolean(o.shuffle, 'fit shuffle', true);
   const split = number(o.validationSplit, 'fit validationSplit', 0, 0, 1);
   if (split >= 1) throw new Error(`fit validationSplit must be below 1, got ${split}`);
+  const threads = threadCount(o.threads, 'fit');
   const callbacks = o.callbacks === undefined ? [] : Array.isArray(o.callbacks) ? o.callbacks as Callbacks[] : [o.callbacks as Callbacks];
   const training = model.training;
   if (!training) throw new Error('fit needs a compiled model: call model.compile({ optimizer, loss }) first');
@@ -75,23 +83,31 @@ export async function fit(model: Sequential, x: TensorLike, y: TensorLike, optio
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
   const order = range(0, trainCount);
-  for (const cb of callbacks) await cb.onTrainBegin?.({});
-  let last: Logs = {};
-  for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
-    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
-    if (shuffle) model.rng.shuffle(order);
-    const total: BatchResult = { lossSum: 0, rows: 0, metrics: training.metrics.map(() => ({ sum: 0, count: 0 })) };
-    for (let start = 0, batch = 0; start < trainCount && !model.stopTraining; start += batchSize, batch++) {
-      const result = model.runBatch(data, order.subarray(start, Math.min(trainCount, start + batchSize)), true);
-      accumulate(total, result);
-      for (const cb of callbacks) await cb.onBatchEnd?.(batch, logs(result, training, ''));
+  const workers = threads > 1 ? startWorkers(model, threads, 'fit') : undefined;
+  // Whatever ends the loop (the last epoch, stopTraining, an error in a step or a callback), the workers end too.
+  try {
+    workers?.load(data);
+    for (const cb of callbacks) await cb.onTrainBegin?.({});
+    let last: Logs = {};
+    for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+      if (shuffle) model.rng.shuffle(order);
+      const total: BatchResult = { lossSum: 0, rows: 0, metrics: training.metrics.map(() => ({ sum: 0, count: 0 })) };
+      for (let start = 0, batch = 0; start < trainCount && !model.stopTraining; start += batchSize, batch++) {
+        const indices = order.subarray(start, Math.min(trainCount, start + batchSize));
+        const result = model.trainBatch(data, indices, workers);
+        accumulate(total, result);
+        for (const cb of callbacks) await cb.onBatchEnd?.(batch, logs(result, training, ''));
+      }
+      last = logs(total, training, '');
+      if (validation) Object.assign(last, model.evaluateData(validation.data, validation.indices, batchSize, training, 'val_'));
+      history.epoch.push(epoch);
+      for (const [key, value] of Object.entries(last)) (history.history[key] ??= []).push(value);
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, last);
     }
-    last = logs(total, training, '');
-    if (validation) Object.assign(last, model.evaluateData(validation.data, validation.indices, batchSize, training, 'val_'));
-    history.epoch.push(epoch);
-    for (const [key, value] of Object.entries(last)) (history.history[key] ??= []).push(value);
-    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, last);
+    for (const cb of callbacks) await cb.onTrainEnd?.(last);
+  } finally {
+    await workers?.close();
   }
-  for (const cb of callbacks) await cb.onTrainEnd?.(last);
   return history;
 }
