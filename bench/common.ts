@@ -4,8 +4,9 @@
 // Every bench file runs as `node --import tsx bench/<file>.bench.ts <peer>`, one process per peer
 // (BENCHMARKS.md "Method"), so one library's JIT state, heap and threads never disturb another's timing.
 
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import Benchmark from 'benchmark';
 import { Rng } from '../src/random.ts';
 
@@ -49,6 +50,30 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
+/**
+ * `compute()`'s named f64 arrays, computed once per `npm run bench`: run.sh points BENCH_CACHE at a
+ * directory it makes for the run and removes afterwards, so a slow f64 reference (W6's takes ~20 s) is
+ * computed by the first process that needs it and read back by the others. Without BENCH_CACHE (a file run
+ * by hand) it is computed in this process.
+ */
+export function oncePerRun(name: string, compute: () => Record<string, Float64Array>): Record<string, Float64Array> {
+  const dir = process.env.BENCH_CACHE;
+  if (!dir) return compute();
+  const index = join(dir, `${name}.json`), data = join(dir, `${name}.f64`);
+  if (existsSync(index)) {
+    const bytes = readFileSync(data);
+    const all = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+    let at = 0;
+    return Object.fromEntries(Object.entries(JSON.parse(readFileSync(index, 'utf8')) as Record<string, number>)
+      .map(([key, n]) => [key, all.slice(at, at += n)]));
+  }
+  const arrays = compute();
+  writeFileSync(data, Buffer.concat(Object.values(arrays).map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+  // The index is written last: its presence means the data file is complete.
+  writeFileSync(index, JSON.stringify(Object.fromEntries(Object.entries(arrays).map(([key, a]) => [key, a.length]))));
+  return arrays;
+}
+
 /** Refuses to time a result that disagrees with its reference: a fast wrong answer is not a benchmark. */
 export function gate(what: string, diff: number, tolerance: number): void {
   if (!(diff <= tolerance)) {
@@ -90,6 +115,11 @@ export interface TimeOptions {
   maxTime: number;
   /** Overrides the 20 (or 5 for calls over 20 ms) minimum samples. */
   minSamples?: number;
+  /**
+   * ms per call of calls the caller has just made untimed (the checked first steps of a training
+   * workload): they are the warm-up, so none is added. Spares a slow peer one multi-second call.
+   */
+  warmedUp?: number;
 }
 
 export interface Timing {
@@ -121,7 +151,7 @@ export function time(name: string, fn: () => void, maxTime: number): Timing {
 /**
  * The timing loop of the LSTM / GRU workloads, for calls that return a promise (ONNX Runtime's session.run,
  * tfjs's trainOnBatch) and for plain calls alike (`timeSync`). The same rule as benchmark.js, in a plain
- * loop: warm-up calls for 200 ms (at least one); then samples, each the mean time per call over a cycle of
+ * loop: warm-up calls for 200 ms (at least one; none when `warmedUp`); then samples, each the mean time per call over a cycle of
  * back-to-back calls lasting ≥ 25 ms; until there are `minSamples` samples (20, or 5 for calls over 20 ms)
  * and `maxTime` seconds have passed. benchmark.js itself is not used here: its deferred mode puts a timer
  * between calls, and for multi-second calls it takes about twice the samples asked for.
@@ -129,8 +159,8 @@ export function time(name: string, fn: () => void, maxTime: number): Timing {
 export async function timeAsync(fn: () => Promise<unknown>, options: TimeOptions): Promise<Timing> {
   let start = performance.now();
   let calls = 0;
-  do { await fn(); calls++; } while (performance.now() - start < 200);
-  const { minSamples, cycle } = calibrate((performance.now() - start) / calls, options);
+  if (options.warmedUp === undefined) do { await fn(); calls++; } while (performance.now() - start < 200);
+  const { minSamples, cycle } = calibrate(options.warmedUp ?? (performance.now() - start) / calls, options);
   const sample: number[] = [];
   start = performance.now();
   while (sample.length < minSamples || performance.now() - start < options.maxTime * 1e3) {
@@ -150,8 +180,8 @@ function calibrate(perCall: number, options: TimeOptions): { minSamples: number;
 export function timeSync(fn: () => unknown, options: TimeOptions): Timing {
   let start = performance.now();
   let calls = 0;
-  do { fn(); calls++; } while (performance.now() - start < 200);
-  const { minSamples, cycle } = calibrate((performance.now() - start) / calls, options);
+  if (options.warmedUp === undefined) do { fn(); calls++; } while (performance.now() - start < 200);
+  const { minSamples, cycle } = calibrate(options.warmedUp ?? (performance.now() - start) / calls, options);
   const sample: number[] = [];
   start = performance.now();
   while (sample.length < minSamples || performance.now() - start < options.maxTime * 1e3) {
@@ -163,7 +193,7 @@ export function timeSync(fn: () => unknown, options: TimeOptions): Timing {
 }
 
 /** Median and spread of per-call times in seconds (benchmark.js's unit), reported in ms. */
-function summarise(seconds: readonly number[]): Timing {
+export function summarise(seconds: readonly number[]): Timing {
   const sample = [...seconds].sort((a, b) => a - b);
   const at = (q: number): number => sample[Math.min(sample.length - 1, Math.floor(q * sample.length))];
   const median = sample.length % 2 === 1
@@ -183,6 +213,11 @@ export interface Row extends Timing {
   maxErr: number;
   /** What maxErr was measured against, when not the workload's f64 reference (report column). */
   check?: string;
+  /**
+   * sgemm (recur): the f32x4 mul + add peak in GFLOP/s, measured in the same process right before and right
+   * after this row (their mean), so the row's "% of peak" compares two measurements of the same moment.
+   */
+  peakGflops?: number;
 }
 
 export interface Report {

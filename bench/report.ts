@@ -1,4 +1,5 @@
-// Assembles bench/RESULTS.md from the JSON lines the bench processes printed (bench/run.sh collects them).
+// Assembles bench/RESULTS.md, and next to it the chart RESULTS.svg, from the JSON lines the bench processes
+// printed (bench/run.sh collects them).
 //
 //   node --import tsx bench/report.ts <results.jsonl> <rounds> <RESULTS.md>
 //
@@ -9,7 +10,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
 import { PEERS, type Peer, type Report, type Row } from './common.ts';
+import { PEAK_BENCH, PEAK_CASES } from './peak/index.ts';
 
 const [inputPath, rounds, outputPath] = process.argv.slice(2);
 if (!inputPath || !rounds || !outputPath) {
@@ -50,6 +53,8 @@ for (const r of reports) {
 }
 
 const gflops = (row: Row): number => row.flop / row.ms / 1e6;
+/** GFLOP/s to show; '—' for rows that count no FLOPs (W8's start-up times). */
+const gflopsCell = (row: Row): string => (row.flop > 0 ? gflops(row).toFixed(2) : '—');
 const fixed = (x: number, digits: number): string => x.toFixed(digits);
 const ms = (x: number): string => (x < 0.1 ? x.toFixed(4) : x < 10 ? x.toFixed(3) : x.toFixed(1));
 /** "12.3× faster" when recur takes less time than the peer, "1.5× slower" otherwise. */
@@ -73,32 +78,47 @@ function commit(): string {
   }
 }
 
+/**
+ * The run's f32x4 mul + add peak in GFLOP/s (its fastest round, as for every row), the denominator of the
+ * workloads' "% of peak". Those rows ran in other processes at other moments of the run; sgemm's rows carry
+ * a peak measured next to them instead (Row.peakGflops).
+ */
+const peakRow = benches.get(PEAK_BENCH)?.best.get(`recur\u0000${PEAK_CASES.mulAdd}`);
+const runPeak = peakRow ? gflops(peakRow) : undefined;
+const percent = (part: number, whole: number | undefined): string => (whole ? `${fixed(100 * part / whole, 0)}%` : '—');
+
 /** The standard workloads: per case, one row per peer, with recur's ratio to each peer. */
 function perPeerTables(b: Bench): string[] {
   const lines: string[] = [];
   const unit = b.unit;
+  // Columns that would be all '—' are left out (W8 counts neither items nor FLOPs).
+  const withItems = [...b.best.values()].some((row) => row.items !== undefined);
+  const withFlop = [...b.best.values()].some((row) => row.flop > 0);
+  const withPeak = runPeak !== undefined && withFlop;
+  const optional = (show: boolean, cell: string): string => (show ? ` ${cell} |` : '');
   const scale = unit === 'µs' ? 1e3 : 1;
   const time = (x: number): string => (unit === 'µs' ? (x * scale).toFixed(x * scale < 10 ? 2 : 1) : ms(x));
   for (const caseName of b.cases) {
     const recur = b.best.get(`recur\u0000${caseName}`);
     lines.push(
       `Case: ${caseName}.`, '',
-      `| peer | ${unit}/call (median) | ${b.itemName ?? 'items'}/s | GFLOP/s | spread | samples | checked against (max abs err) | recur vs peer |`,
-      '|---|---:|---:|---:|---:|---:|---|---|',
+      `| peer | ${unit}${withItems || withFlop ? '/call' : ''} (median) |${optional(withItems, `${b.itemName ?? 'items'}/s`)}${optional(withFlop, 'GFLOP/s')}${optional(withPeak, '% of peak')} spread | samples | checked against (max abs err) | recur vs peer |`,
+      `|---|---:|${optional(withItems, '---:')}${optional(withFlop, '---:')}${optional(withPeak, '---:')}---:|---:|---|---|`,
     );
     for (const peer of PEERS) {
       const key = `${peer}\u0000${caseName}`;
       const row = b.best.get(key);
       const reason = b.skipped.get(key);
       if (!row) {
-        if (reason) lines.push(`| ${peer} | — | — | — | — | — | — | not measured: ${reason} |`);
+        if (reason) lines.push(`| ${peer} | — |${optional(withItems, '—')}${optional(withFlop, '—')}${optional(withPeak, '—')} — | — | — | not measured: ${reason} |`);
         continue;
       }
       const throughput = row.items === undefined ? '—' : fixed(row.items / row.ms * 1e3, 0);
       const ratio = peer === 'recur' || !recur ? '—' : `recur is **${versus(recur, row)}** than ${peer}`;
       // maxErr is NaN (null in JSON) when there was no reference to compare with.
       const err = Number.isFinite(row.maxErr) ? ` (${row.maxErr.toExponential(1)})` : '';
-      lines.push(`| ${peer} | ${time(row.ms)} | ${throughput} | ${fixed(gflops(row), 2)} | ${fixed(row.spread * 100, 0)}% | ${row.samples} | ${row.check ?? 'f64 reference'}${err} | ${ratio} |`);
+      const ofPeak = row.flop > 0 ? percent(gflops(row), runPeak) : '—';
+      lines.push(`| ${peer} | ${time(row.ms)} |${optional(withItems, throughput)}${optional(withFlop, gflopsCell(row))}${optional(withPeak, ofPeak)} ${fixed(row.spread * 100, 0)}% | ${row.samples} | ${row.check ?? 'f64 reference'}${err} | ${ratio} |`);
     }
     lines.push('');
   }
@@ -110,9 +130,10 @@ function perCaseTable(b: Bench): string[] {
   const cases = [...new Set([...b.best.keys()].map((k) => k.split('\u0000')[1]))];
   const peers = PEERS.filter((p) => cases.some((c) => b.best.has(`${p}\u0000${c}`)));
   const others = peers.filter((p) => p !== 'recur');
+  const withPeak = cases.some((c) => b.best.get(`recur\u0000${c}`)?.peakGflops !== undefined);
   const lines = [
-    `| case (op M×N×K) | recur ms | ${peers.map((p) => `${p} GFLOP/s`).join(' | ')} | ${others.map((p) => `recur vs ${p}`).join(' | ')} |`,
-    `|---|---:|${peers.map(() => '---:').join('|')}|${others.map(() => '---').join('|')}|`,
+    `| case (op M×N×K) | recur ms | ${peers.map((p) => `${p} GFLOP/s`).join(' | ')} |${withPeak ? ' recur % of peak |' : ''} ${others.map((p) => `recur vs ${p}`).join(' | ')} |`,
+    `|---|---:|${peers.map(() => '---:').join('|')}|${withPeak ? '---:|' : ''}${others.map(() => '---').join('|')}|`,
   ];
   const logRatios = new Map<Peer, number[]>(others.map((p) => [p, []]));
   for (const c of cases) {
@@ -124,9 +145,13 @@ function perCaseTable(b: Bench): string[] {
       logRatios.get(p)?.push(Math.log(row.ms / recur.ms));
       return versus(recur, row);
     });
-    lines.push(`| ${c} | ${recur ? ms(recur.ms) : '—'} | ${rows.map((r) => (r ? fixed(gflops(r), 2) : '—')).join(' | ')} | ${ratios.join(' | ')} |`);
+    const ofPeak = withPeak ? ` ${recur ? percent(gflops(recur), recur.peakGflops) : '—'} |` : '';
+    lines.push(`| ${c} | ${recur ? ms(recur.ms) : '—'} | ${rows.map((r) => (r ? gflopsCell(r) : '—')).join(' | ')} |${ofPeak} ${ratios.join(' | ')} |`);
   }
   lines.push('');
+  if (withPeak) {
+    lines.push('- recur % of peak: the row\'s GFLOP/s over the f32x4 mul + add peak measured in the same process right before and right after it (their mean).');
+  }
   for (const [p, logs] of logRatios) {
     if (logs.length === 0) continue;
     const geomean = Math.exp(logs.reduce((s, x) => s + x, 0) / logs.length);
@@ -143,7 +168,9 @@ const out: string[] = [
   `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
   `- Machine: ${cpuModel()}, ${availableParallelism()} cores visible (shared, noisy), Linux`,
   `- Node ${process.version} (V8 ${process.versions.v8}); recur commit ${commit()}`,
-  `- Rounds: ${rounds} (each peer in its own process per round; the fastest round's median is kept; a peer whose calls took over 1 s in round 1 is measured in round 1 only)`,
+  `- Rounds: ${rounds} (each peer in its own process per round; the fastest round's median is kept; a peer whose calls took over 1 s in round 1, and W8, are measured in round 1 only)`,
+  '',
+  `![recur vs each peer: peer time / recur time per workload, log scale](${basename(outputPath).replace(/(\.md)?$/, '.svg')})`,
   '',
   'ms: median over samples (each sample = mean time per call over one timed cycle of ≥ 25 ms), after a',
   'warm-up; at least 20 samples, 5 for calls over 20 ms. spread: (p90 − p10) / median of the samples. Every',
@@ -187,14 +214,101 @@ function summary(): string[] {
     }
   }
   lines.push('',
-    'n/a: the peer cannot run this case (reason in its section). brain.js computes a different cell (W1, W2, W5, W7:',
-    'an "LSTM" without cell state; W5: a different training task, marked †); its times are what its closest API costs.',
+    'n/a: the peer cannot run this case (reason in its section). brain.js computes a different cell (W1, W2, W5, W6, W7:',
+    'an "LSTM" without cell state; W5: a different training task, marked †; W6: its own character model, updated after',
+    'every sequence); its times are what its closest API costs.',
     'ort-node is ONNX Runtime\'s native build (x86-64 MLAS), shown as a ceiling, not as a WebAssembly peer.');
   return lines;
 }
+/** The peak loops' table: what the machine's SIMD units allow, the denominator of "% of peak". */
+function peakTable(b: Bench): string[] {
+  const lines = ['| loop | GFLOP/s (median) | spread | samples |', '|---|---:|---:|---:|'];
+  for (const c of b.cases) {
+    const row = b.best.get(`recur\u0000${c}`);
+    if (row) lines.push(`| ${c} | ${fixed(gflops(row), 1)} | ${fixed(row.spread * 100, 0)}% | ${row.samples} |`);
+    else lines.push(`| ${c} | not measured: ${b.skipped.get(`recur\u0000${c}`) ?? 'no result'} | — | — |`);
+  }
+  lines.push('', `"% of peak" in the tables above and below is GFLOP/s over the mul + add loop's ${runPeak ? `${fixed(runPeak, 1)} GFLOP/s` : 'peak'} `
+    + '(sgemm: over the peak measured next to each row). It is the peak of 128-bit WebAssembly SIMD; native code '
+    + '(ort-node) uses wider vectors and can exceed it.');
+  return lines;
+}
+
+const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * RESULTS.svg: per workload case, how many times faster recur is than each peer (peer ms / recur ms), as
+ * horizontal bars from the 1× line on a log axis. Plain SVG with inline attributes, so GitHub shows it.
+ */
+function chart(): string {
+  const colours: Record<Peer, string> = { recur: '#000', 'tfjs-cpu': '#f2a541', 'tfjs-wasm': '#e4572e', 'ort-web': '#2e86de', 'ort-node': '#8d99ae', brain: '#3aa655' };
+  const names: Record<Peer, string> = { recur: 'recur', 'tfjs-cpu': 'tfjs-cpu', 'tfjs-wasm': 'tfjs-wasm', 'ort-web': 'ort-web', 'ort-node': 'ort-node (native, a ceiling)', brain: 'brain.js (a different algorithm)' };
+  const groups = ordered.filter((b) => rank(b.name) < 100).flatMap((b) => b.cases.map((c) => {
+    const recur = b.best.get(`recur\u0000${c}`);
+    const bars = PEERS.filter((p) => p !== 'recur').flatMap((p) => {
+      const row = b.best.get(`${p}\u0000${c}`);
+      return recur && row ? [{ peer: p, ratio: row.ms / recur.ms }] : [];
+    });
+    return { title: b.name, subtitle: c, bars };
+  })).filter((g) => g.bars.length > 0);
+  const peers = PEERS.filter((p) => groups.some((g) => g.bars.some((bar) => bar.peer === p)));
+  const ratios = groups.flatMap((g) => g.bars.map((bar) => bar.ratio));
+  // At least 0.1× … 10×; an empty run (no workload measured) keeps that axis and no bars.
+  const lo = Math.min(-1, Math.floor(Math.log10(Math.min(10, ...ratios)))), hi = Math.max(1, Math.ceil(Math.log10(Math.max(0.1, ...ratios))));
+  const W = 980, left = 340, right = W - 70, bar = 12, gap = 2, groupGap = 14, top = 92;
+  const x = (r: number): number => left + (Math.log10(r) - lo) / (hi - lo) * (right - left);
+  const body: string[] = [];
+  let y = top;
+  for (const g of groups) {
+    // At least the height of the two-line label, so that labels of one-bar groups do not collide.
+    const height = Math.max(28, g.bars.length * (bar + gap) - gap);
+    body.push(`<text x="8" y="${y + height / 2 - 2}" font-size="12" font-weight="bold">${escape(g.title)}</text>`,
+      `<text x="8" y="${y + height / 2 + 11}" font-size="10" fill="#555">${escape(g.subtitle.length > 58 ? `${g.subtitle.slice(0, 57)}…` : g.subtitle)}</text>`);
+    g.bars.forEach(({ peer, ratio }, i) => {
+      const by = y + i * (bar + gap);
+      const x0 = Math.min(x(1), x(ratio)), x1 = Math.max(x(1), x(ratio));
+      const label = `${ratio >= 100 ? Math.round(ratio) : ratio.toPrecision(ratio < 1 ? 2 : 3)}×`;
+      body.push(`<rect x="${x0.toFixed(1)}" y="${by}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${bar}" fill="${colours[peer]}"><title>${names[peer]}: ${label}</title></rect>`,
+        ratio >= 1
+          ? `<text x="${(x1 + 3).toFixed(1)}" y="${by + bar - 2}" font-size="10">${label}</text>`
+          : `<text x="${(x0 - 3).toFixed(1)}" y="${by + bar - 2}" font-size="10" text-anchor="end">${label}</text>`);
+    });
+    y += height + groupGap;
+  }
+  const bottom = y - groupGap + 6;
+  const axis: string[] = [];
+  for (let d = lo; d <= hi; d++) {
+    const r = 10 ** d;
+    const tick = d < 0 ? r.toFixed(-d) : r.toString();
+    axis.push(`<line x1="${x(r)}" y1="${top - 6}" x2="${x(r)}" y2="${bottom}" stroke="${d === 0 ? '#000' : '#ddd'}" stroke-width="${d === 0 ? 1.5 : 1}"/>`,
+      `<text x="${x(r)}" y="${bottom + 14}" font-size="11" text-anchor="middle">${tick}×</text>`);
+  }
+  // Each legend entry as wide as its text (about 6.2 px per character at 11 px).
+  let lx = 8;
+  const legend = peers.map((p) => {
+    const entry = `<rect x="${lx}" y="52" width="12" height="12" fill="${colours[p]}"/><text x="${lx + 16}" y="62" font-size="11">${escape(names[p])}</text>`;
+    lx += 16 + names[p].length * 6.2 + 18;
+    return entry;
+  });
+  const H = bottom + 52;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`,
+    '<!-- Generated by bench/report.ts from the results of `npm run bench` (bench/results.jsonl); do not edit by hand. -->',
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="8" y="22" font-size="15" font-weight="bold">recur vs each peer: peer time / recur time (log scale; higher = recur faster; left of 1× = recur slower)</text>`,
+    `<text x="8" y="40" font-size="11" fill="#555">${escape(`Medians, fastest of ${rounds} round(s); ${cpuModel()}, ${availableParallelism()} cores; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. Same-run ratios.`)}</text>`,
+    ...legend, ...axis, ...body,
+    `<text x="${(left + right) / 2}" y="${bottom + 32}" font-size="11" text-anchor="middle">how many times faster recur is</text>`,
+    '</svg>', '',
+  ].join('\n');
+}
+
 if (ordered.some((b) => rank(b.name) < 100)) out.push('', ...summary());
 for (const b of ordered) {
-  out.push('', `## ${b.name}`, '', ...(rank(b.name) < 100 ? perPeerTables(b) : perCaseTable(b)), '', 'Peers:');
+  const table = b.name === PEAK_BENCH ? peakTable(b) : rank(b.name) < 100 ? perPeerTables(b) : perCaseTable(b);
+  out.push('', `## ${b.name}`, '', ...table, '', 'Peers:');
   for (const peer of PEERS) if (b.info.has(peer)) out.push(`- ${peer}: ${b.info.get(peer)}`);
 }
+const chartPath = outputPath.replace(/(\.md)?$/, '.svg');
+writeFileSync(chartPath, chart());
 writeFileSync(outputPath, `${out.join('\n')}\n`);

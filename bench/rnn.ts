@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { init, Sequential, layers, optimizers, tensor, type Tensor } from '../src/entry-node.ts';
+import { init, relaxedSimdSupported, Sequential, layers, optimizers, tensor, type Tensor } from '../src/entry-node.ts';
 import { Rng } from '../src/random.ts';
 import { tfjsOn, uniform, type Peer } from './common.ts';
 import { onnxModel, type Initializer, type Node } from './onnx.ts';
@@ -29,11 +29,17 @@ export interface Weights {
   bHh: Float32Array;
 }
 
-/** Weights uniform(−0.1, 0.1) from `seed` (BENCHMARKS.md). */
-export function makeWeights(cell: Cell, seed: number): Weights {
-  const G = (cell === 'lstm' ? 4 : 3) * H;
+/** Weights uniform(−0.1, 0.1) from `seed` (BENCHMARKS.md); sizes I = 32, H = 128 unless given (W6 has others). */
+export function makeWeights(cell: Cell, seed: number, sizes: { I: number; H: number } = { I, H }): Weights {
+  const G = (cell === 'lstm' ? 4 : 3) * sizes.H;
   const rng = new Rng(seed);
-  return { cell, wIh: uniform(rng, G * I, -0.1, 0.1), wHh: uniform(rng, G * H, -0.1, 0.1), bIh: uniform(rng, G, -0.1, 0.1), bHh: uniform(rng, G, -0.1, 0.1) };
+  return { cell, wIh: uniform(rng, G * sizes.I, -0.1, 0.1), wHh: uniform(rng, G * sizes.H, -0.1, 0.1), bIh: uniform(rng, G, -0.1, 0.1), bHh: uniform(rng, G, -0.1, 0.1) };
+}
+
+/** A layer's sizes, read from its weights: G gate rows, H hidden units, I inputs. */
+export function dims(w: Weights): { G: number; H: number; I: number } {
+  const G = w.bIh.length;
+  return { G, H: G / (w.cell === 'lstm' ? 4 : 3), I: w.wIh.length / G };
 }
 
 /** Batch-major input [B, T, I], uniform in [−1, 1). */
@@ -72,6 +78,7 @@ export interface RefOut {
  */
 export function reference(w: Weights, x: ArrayLike<number>, B: number, T: number,
   opts: { resetAfter?: boolean; brainVariant?: boolean; h0?: ArrayLike<number>; c0?: ArrayLike<number> } = {}): RefOut {
+  const { H, I } = dims(w);
   const hs = new Float64Array(B * T * H);
   const hOut = new Float64Array(B * H), cOut = new Float64Array(B * H);
   for (let b = 0; b < B; b++) {
@@ -146,7 +153,7 @@ const KERAS_ORDER = { lstm: [0, 1, 2, 3], gru: [1, 0, 2] } as const;
 /** Keras / tfjs weights [kernel [I, G], recurrent_kernel [H, G], bias [G] = b_ih + b_hh], gates reordered. */
 export function kerasWeights(w: Weights): { kernel: Float32Array; recurrent: Float32Array; bias: Float32Array } {
   const order = KERAS_ORDER[w.cell];
-  const G = order.length * H;
+  const { G, H, I } = dims(w);
   return {
     kernel: transpose(blocks(w.wIh, H * I, order), G, I),
     recurrent: transpose(blocks(w.wHh, H * H, order), G, H),
@@ -156,11 +163,12 @@ export function kerasWeights(w: Weights): { kernel: Float32Array; recurrent: Flo
 
 // ---------------------------------------------------------------------------------------------- recur
 
-export const RECUR_INFO = 'recur Sequential, release core (SIMD), 1 thread';
+/** What recur runs: init() loads the relaxed-SIMD core exactly when relaxedSimdSupported() (src/wasm.ts). */
+export const RECUR_INFO = `recur Sequential, ${relaxedSimdSupported() ? 'relaxed-SIMD core (fused multiply-add)' : 'plain SIMD core'}, 1 thread`;
 
 /** recur's weights by name for a layer called `name` ('lstm' / 'gru'). */
 export function recurWeights(w: Weights, name: string = w.cell): Record<string, Tensor> {
-  const G = w.bIh.length;
+  const { G, H, I } = dims(w);
   return {
     [`${name}.weight_ih_l0`]: tensor(w.wIh, [G, I]),
     [`${name}.weight_hh_l0`]: tensor(w.wHh, [G, H]),
@@ -192,13 +200,13 @@ export type TfTensor = InstanceType<Tf['Tensor']>;
 export function tfjsLayer(tf: Tf, w: Weights, args: Record<string, unknown>): ReturnType<Tf['layers']['lstm']> {
   // sigmoid, not tfjs's default hardSigmoid; zero initialisers because the weights are replaced (the
   // default orthogonal initialiser takes seconds at H = 128).
-  const common = { units: H, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...args };
+  const common = { units: dims(w).H, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...args };
   return (w.cell === 'lstm' ? tf.layers.lstm(common as never) : tf.layers.gru({ ...common, resetAfter: false } as never)) as ReturnType<Tf['layers']['lstm']>;
 }
 
 export function setTfjsWeights(tf: Tf, layer: { setWeights(w: TfTensor[]): void }, w: Weights): void {
   const k = kerasWeights(w);
-  const G = k.bias.length;
+  const { G, H, I } = dims(w);
   layer.setWeights([tf.tensor2d(k.kernel, [I, G]), tf.tensor2d(k.recurrent, [H, G]), tf.tensor1d(k.bias)]);
 }
 
@@ -326,8 +334,12 @@ export interface BrainNet {
   bindEquation(): void;
   run(input: Float32Array[]): Float32Array;
   train(data: number[][][], options: Record<string, unknown>): { error: number; iterations: number };
+  /** recurrent.LSTM: one sequence of token ids: forward, BPTT and the update (train() calls it per sequence); its error. */
+  trainPattern(ids: readonly number[], logErrorRate: true): number;
   initialLayerInputs: BrainMatrix[];
   model: {
+    /** recurrent.LSTM (the text net) only: the input lookup table, one row per token id (0 = start / end). */
+    input: BrainMatrix;
     hiddenLayers: Record<string, BrainMatrix>[];
     outputConnector: BrainMatrix;
     output: BrainMatrix;
@@ -349,10 +361,23 @@ export const BRAIN_GRU = 'brain.js 1.6.1 recurrent.GRUTimeStep: the original GRU
  * do not have; brain.js always adds one) gets zeros.
  */
 export async function brainNet(w: Weights, outputSize: number): Promise<BrainNet> {
-  const brain = (await import('brain.js')).default as unknown as { recurrent: Record<string, new (o: object) => BrainNet> };
-  const net = new brain.recurrent[w.cell === 'lstm' ? 'LSTMTimeStep' : 'GRUTimeStep']({ inputSize: I, hiddenLayers: [H], outputSize });
+  const net = new (await brainRecurrent())[w.cell === 'lstm' ? 'LSTMTimeStep' : 'GRUTimeStep']({ inputSize: I, hiddenLayers: [H], outputSize });
   net.initialize();
   net.bindEquation();
+  setBrainWeights(net, w);
+  net.model.outputConnector.weights.fill(0);
+  net.model.output.weights.fill(0);
+  return net;
+}
+
+/** brain.js's recurrent net classes (LSTM, LSTMTimeStep, GRUTimeStep, …). */
+export async function brainRecurrent(): Promise<Record<string, new (o: object) => BrainNet>> {
+  return ((await import('brain.js')).default as unknown as { recurrent: Record<string, new (o: object) => BrainNet> }).recurrent;
+}
+
+/** Hidden layer 0 of a brain.js LSTM / GRU net from `w`: per gate, its rows of w_ih, w_hh and b_ih + b_hh. */
+export function setBrainWeights(net: BrainNet, w: Weights): void {
+  const { H, I } = dims(w);
   const hidden = net.model.hiddenLayers[0];
   const gates = w.cell === 'lstm'
     ? [['inputMatrix', 'inputHidden', 'inputBias'], ['forgetMatrix', 'forgetHidden', 'forgetBias'],
@@ -365,9 +390,6 @@ export async function brainNet(w: Weights, outputSize: number): Promise<BrainNet
     hidden[rec].weights.set(w.wHh.subarray(q * H * H, (q + 1) * H * H));
     hidden[b].weights.set(bias.subarray(q * H, (q + 1) * H));
   });
-  net.model.outputConnector.weights.fill(0);
-  net.model.output.weights.fill(0);
-  return net;
 }
 
 /** One sequence [T, I] as brain.js's input: one Float32Array per step. */

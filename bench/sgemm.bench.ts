@@ -6,11 +6,19 @@
 // Operands stay resident in each library's memory (recur's linear memory, tfjs tensors) and no result is
 // read back inside the timed call: this measures the kernel plus one call's dispatch, not copies. Every
 // case is checked against an f64 triple loop before it is timed.
+//
+// The recur process also measures the machine's f32x4 peak (bench/peak/): before the first case and after
+// every case, so each case sits between two measurements of the same moment (this shared machine's speed
+// drifts by up to 2× within a run), and each row carries their mean as its peakGflops: its "% of peak" in
+// RESULTS.md compares the GEMM with what the SIMD units gave at that moment, not with a peak taken minutes
+// apart. All those measurements together are printed first, as the bench "peak" (mul + add, and the
+// relaxed-SIMD FMA loop when the runtime has it: run.sh passes --experimental-wasm-relaxed-simd here).
 
 import { Gemm } from '../src/kernels.ts';
 import { Rng } from '../src/random.ts';
 import { loadCore, put, zeros, get } from '../tests/helpers/core.ts';
-import { emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, time, uniform, type Row } from './common.ts';
+import { emit, gate, maxAbsDiff, peerFromArgv, summarise, tfjsOn, time, uniform, type Row } from './common.ts';
+import { PEAK_BENCH, PEAK_CASES, PEAK_FLOP, loadPeakLoops, measurePeak } from './peak/index.ts';
 
 /** [M, N, K] */
 const SHAPES: readonly (readonly [number, number, number])[] = [
@@ -101,10 +109,34 @@ const errors = cases.map((c, i) => {
   gate(`${peer} ${c.name} vs f64 reference`, err, 2e-6 * c.K);
   return err;
 });
-const rows: Row[] = cases.map((c, i) => ({
-  case: c.name,
-  ...time(`sgemm ${peer} ${c.name}`, prepared[i].run, 0.3),
-  flop: 2 * c.M * c.N * c.K,
-  maxErr: errors[i],
-}));
+
+const peaks = peer === 'recur' ? loadPeakLoops() : undefined;
+/** Every peak measurement's median ms per call, for the "peak" rows. */
+const peakMs = { mulAdd: [] as number[], fma: [] as number[] };
+/** Measures the peak loops now; the mul + add peak in GFLOP/s (undefined for the tfjs peers). */
+function peakNow(): number | undefined {
+  if (!peaks) return undefined;
+  if (typeof peaks.fma !== 'string') peakMs.fma.push(measurePeak(peaks.fma).ms);
+  const ms = measurePeak(peaks.mulAdd).ms;
+  peakMs.mulAdd.push(ms);
+  return PEAK_FLOP / ms / 1e6;
+}
+let before = peakNow();
+const rows: Row[] = cases.map((c, i) => {
+  const timing = time(`sgemm ${peer} ${c.name}`, prepared[i].run, 0.3);
+  const after = peakNow();
+  const peak = before !== undefined && after !== undefined ? { peakGflops: (before + after) / 2 } : {};
+  before = after;
+  return { case: c.name, ...timing, flop: 2 * c.M * c.N * c.K, maxErr: errors[i], ...peak };
+});
+if (peaks) {
+  const row = (name: string, ms: number[]): Row => ({ case: name, ...summarise(ms.map((x) => x / 1e3)), flop: PEAK_FLOP, maxErr: Number.NaN, check: 'a timing loop: nothing to check' });
+  emit({
+    bench: PEAK_BENCH, peer,
+    info: `bench/peak/kernel.ts (AssemblyScript, -O3 --noAssert --runtime stub, 12 chains a ← a·m + c, ${PEAK_FLOP / 1e6} MFLOP per call), `
+      + `measured ${peakMs.mulAdd.length} times between the sgemm cases (5 samples of ≥ 25 ms each); the median of those medians`,
+    rows: [row(PEAK_CASES.mulAdd, peakMs.mulAdd), ...(typeof peaks.fma === 'string' ? [] : [row(PEAK_CASES.fma, peakMs.fma)])],
+    ...(typeof peaks.fma === 'string' ? { skipped: [{ case: PEAK_CASES.fma, reason: peaks.fma }] } : {}),
+  });
+}
 emit({ bench: 'sgemm', peer, info, rows });
