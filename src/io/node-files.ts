@@ -1,7 +1,7 @@
-// Model files on disk (Node only): written atomically (a temporary file renamed into place, so a failed
-// save leaves an existing file as it was), and size-checked before reading.
+// Model files on disk (Node only): written atomically (a temporary file, flushed to the disk, renamed into
+// place, so a failed save or a crash leaves an existing file as it was), and size-checked before reading.
 
-import { readFile, writeFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { saveModel, loadModel } from './model-file.ts';
 import type { Sequential } from '../model.ts';
 
@@ -14,7 +14,15 @@ export async function saveModelFile(model: Sequential, path: string, options: { 
   // A name of its own per call: concurrent saves to one path (same process too) must not share a temporary file.
   const temporary = `${path}.${process.pid}-${++saves}.tmp`;
   try {
-    await writeFile(temporary, bytes);
+    const file = await open(temporary, 'w');
+    try {
+      await file.writeFile(bytes);
+      // Without the flush a crash soon after the rename can leave an empty or partial file under `path`
+      // (the rename may reach the disk before the data does).
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(temporary, path);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
