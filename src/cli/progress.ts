@@ -1,5 +1,6 @@
 // Training progress for the CLI: a live bar (epoch, batch, loss, ETA) redrawn in place on a terminal, and
-// one plain line per epoch otherwise (logs, CI), as fit() callbacks.
+// one plain line per epoch otherwise (logs, CI), as fit() callbacks. On a terminal narrower than the line,
+// the bar shrinks and then the line is cut: a line that wraps cannot be redrawn in place.
 
 import type { Callbacks } from '../train/fit.ts';
 
@@ -8,6 +9,8 @@ export interface ProgressOutput {
   columns?: number;
   write(text: string): unknown;
 }
+
+const BAR_WIDTH = 24;
 
 export function progressCallbacks(out: ProgressOutput, epochs: number, batchesPerEpoch: number): Callbacks {
   const started = performance.now();
@@ -35,10 +38,14 @@ export function progressCallbacks(out: ProgressOutput, epochs: number, batchesPe
       if (!tty) return;
       const done = currentEpoch * batchesPerEpoch + batch + 1;
       const total = epochs * batchesPerEpoch;
-      const width = 24;
+      const head = `epoch ${currentEpoch + 1}/${epochs} `;
+      const tail = ` ${Math.round((100 * done) / total)}%  loss ${(runningLoss / seen).toFixed(4)}  ETA ${eta(done, total)}`;
+      // The last column stays empty: some terminals wrap as soon as it is written.
+      const room = out.columns ? out.columns - 1 : Infinity;
+      const width = Math.max(0, Math.min(BAR_WIDTH, room - head.length - tail.length));
       const filled = Math.round((width * done) / total);
-      const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-      out.write(`\r\x1b[2Kepoch ${currentEpoch + 1}/${epochs} ${bar} ${Math.round((100 * done) / total)}%  loss ${(runningLoss / seen).toFixed(4)}  ETA ${eta(done, total)}`);
+      const line = head + '█'.repeat(filled) + '░'.repeat(width - filled) + tail;
+      out.write(`\r\x1b[2K${line.slice(0, room)}`);
     },
     onEpochEnd(epoch, logs) {
       const seconds = ((performance.now() - epochStart) / 1000).toFixed(1);

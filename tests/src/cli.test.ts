@@ -221,7 +221,7 @@ describe('recur CLI', () => {
 
 class FakeOutput implements ProgressOutput {
   readonly writes: string[] = [];
-  constructor(readonly isTTY: boolean) {}
+  constructor(readonly isTTY: boolean, readonly columns?: number) {}
   write(text: string): boolean {
     this.writes.push(text);
     return true;
@@ -247,6 +247,23 @@ async function simulate(out: FakeOutput, epochs: number, batches: number, msPerB
     performance.now = realNow;
   }
 }
+
+test('progress, narrow TTY: the bar shrinks to fit the terminal, then the line is cut, never wrapping', async () => {
+  const full = 'epoch 1/2 ███░░░░░░░░░░░░░░░░░░░░░ 13%  loss 2.0000  ETA 4s'; // 56 characters at 24 bar cells
+  for (const columns of [80, 50, 20]) {
+    const out = new FakeOutput(true, columns);
+    await simulate(out, 2, 4, 500);
+    const updates = out.writes.filter((w) => !w.endsWith('\n')).map((w) => w.replace('\r\x1b[2K', ''));
+    for (const line of updates) assert.ok(line.length <= columns - 1, `${columns} columns: ${JSON.stringify(line)}`);
+    const bar = (updates[0].match(/[█░]/g) ?? []).length;
+    if (columns === 80) assert.equal(updates[0], full);
+    if (columns === 50) {
+      assert.equal(bar, 24 - (full.length - 49), 'the bar gives up exactly the missing columns');
+      assert.match(updates[0], /13% {2}loss 2\.0000 {2}ETA 4s$/);
+    }
+    if (columns === 20) assert.equal(updates[0], 'epoch 1/2  13%  los', 'no room for a bar: the line is cut at 19');
+  }
+});
 
 test('progress, not a TTY: exactly one plain line per epoch, with the epoch logs and ETA, nothing per batch', async () => {
   const out = new FakeOutput(false);
