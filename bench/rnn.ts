@@ -147,7 +147,11 @@ export function transpose(a: Float32Array, rows: number, cols: number): Float32A
 export const add = (a: Float32Array, b: Float32Array): Float32Array => a.map((v, i) => v + b[i]);
 
 /** PyTorch gate blocks → ONNX (LSTM i, o, f, c; GRU z, r, h) and → Keras (LSTM i, f, c, o; GRU z, r, h). */
-const ONNX_ORDER = { lstm: [0, 3, 1, 2], gru: [1, 0, 2] } as const;
+const ONNX_ORDER = { lstm: [0, 3, 1, 2], gru: [1, 0, 2], rnn: [0] } as const;
+
+/** Weights for the ONNX writer: the LSTM / GRU workloads' kinds, plus W4's SimpleRNN (ONNX op RNN, tanh). */
+export type OnnxWeights = Omit<Weights, 'cell'> & { cell: Cell | 'rnn' };
+const ONNX_OP = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' } as const;
 const KERAS_ORDER = { lstm: [0, 1, 2, 3], gru: [1, 0, 2] } as const;
 
 /** Keras / tfjs weights [kernel [I, G], recurrent_kernel [H, G], bias [G] = b_ih + b_hh], gates reordered. */
@@ -270,7 +274,7 @@ export async function ortSession(ort: Ort, peer: 'ort-web' | 'ort-node', bytes: 
  * [B, T, 1, H] are added, as torch.onnx.export of a batch_first layer does), and with `stateInputs`
  * initial_h / initial_c [1, B, H]. Outputs: Y, and with stateInputs Y_h / Y_c (for streaming).
  */
-export function onnxRnn(w: Weights, B: number, T: number, opts: { resetAfter?: boolean; stateInputs?: boolean } = {}): Uint8Array {
+export function onnxRnn(w: OnnxWeights, B: number, T: number, opts: { resetAfter?: boolean; stateInputs?: boolean } = {}): Uint8Array {
   const order = ONNX_ORDER[w.cell];
   const G = order.length * H;
   const initializers: Initializer[] = [
@@ -302,7 +306,7 @@ export function onnxRnn(w: Weights, B: number, T: number, opts: { resetAfter?: b
     }
   }
   nodes.push({
-    op: w.cell === 'lstm' ? 'LSTM' : 'GRU', inputs: rnnInputs, outputs: rnnOutputs,
+    op: ONNX_OP[w.cell], inputs: rnnInputs, outputs: rnnOutputs,
     ints: { hidden_size: H, ...(w.cell === 'gru' ? { linear_before_reset: opts.resetAfter ? 1 : 0 } : {}) },
   });
   if (batchMajor) nodes.push({ op: 'Transpose', inputs: ['Y_t1bh'], outputs: ['Y'], intLists: { perm: [2, 0, 1, 3] } });
@@ -311,14 +315,14 @@ export function onnxRnn(w: Weights, B: number, T: number, opts: { resetAfter?: b
 }
 
 /** ONNX Runtime inference of the whole batch; run() = session.run (input tensor in, Y's data out). */
-export async function ortInfer(peer: 'ort-web' | 'ort-node', w: Weights, x: Float32Array, B: number, T: number, resetAfter = true): Promise<{ run: () => Promise<Float32Array>; info: string }> {
+export async function ortInfer(peer: 'ort-web' | 'ort-node', w: OnnxWeights, x: Float32Array, B: number, T: number, resetAfter = true): Promise<{ run: () => Promise<Float32Array>; info: string }> {
   const { ort, info } = await ortOn(peer);
   const session = await ortSession(ort, peer, onnxRnn(w, B, T, { resetAfter }));
   const run = async (): Promise<Float32Array> => {
     const out = await session.run({ X: new ort.Tensor('float32', x, B > 1 ? [B, T, I] : [T, B, I]) });
     return out.Y.data as Float32Array;
   };
-  const op = w.cell === 'lstm' ? 'LSTM' : `GRU linear_before_reset=${resetAfter ? 1 : 0}`;
+  const op = w.cell === 'gru' ? `GRU linear_before_reset=${resetAfter ? 1 : 0}` : ONNX_OP[w.cell];
   return { run, info: `${info}; a one-op ONNX model (${op}${B > 1 ? ', between Transposes for batch-major data' : ''}) written in memory by bench/onnx.ts` };
 }
 

@@ -1,22 +1,24 @@
 // W4 rnn-infer-b1 (BENCHMARKS.md): SimpleRNN (tanh) forward, I = 32, H = 128, T = 64, B = 1, every hidden
 // state returned, through each library's public model API (recur's Sequential.predict, tfjs's layers
-// model.predict + dataSync), so both sides pay for copying the input in and the output out.
+// model.predict + dataSync, ONNX Runtime's session.run of a one-op RNN model), so every side pays for
+// copying the input in and the output out.
 //
-//   node --import tsx bench/w4-rnn-infer.bench.ts <recur | tfjs-cpu | tfjs-wasm>
+//   node --import tsx bench/w4-rnn-infer.bench.ts <recur | tfjs-cpu | tfjs-wasm | ort-web | ort-node>
 //
 // Every process builds the same weights and input from fixed seeds, checks its peer against a plain f64
 // loop and against recur (≤ 1e-4) and only then times it.
 
 import { init, Sequential, layers, tensor, type Tensor } from '../src/entry-node.ts';
 import { Rng } from '../src/random.ts';
-import { emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, time, uniform } from './common.ts';
+import { MAX_TIME, emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, time, timeAsync, uniform, type Timing } from './common.ts';
+import { RECUR_INFO, ortInfer } from './rnn.ts';
 
 const I = 32, H = 128, T = 64, B = 1;
 /** 2·m·n·k per step for [x_t, h_prev] (1 × 160) times the stacked weights (160 × 128). */
 const FLOP = T * 2 * B * (I + H) * H;
 const TOLERANCE = 1e-4;
 
-const peer = peerFromArgv('w4-rnn-infer.bench.ts');
+const peer = peerFromArgv('w4-rnn-infer.bench.ts', ['recur', 'tfjs-cpu', 'tfjs-wasm', 'ort-web', 'ort-node']);
 
 // PyTorch layout, as recur's weights are named: weight_ih [H, I], weight_hh [H, H], two biases [H].
 const wRng = new Rng(4);
@@ -99,17 +101,27 @@ const recur = await recurModel();
 const recurOut = recur();
 gate('recur vs f64 reference', maxAbsDiff(recurOut, expected), TOLERANCE);
 
-let run = recur;
-let info = 'recur Sequential([simpleRNN]).predict, release core (SIMD)';
-if (peer !== 'recur') {
-  ({ run, info } = await tfjsModel(peer === 'tfjs-cpu' ? 'cpu' : 'wasm'));
-  const out = run();
-  gate(`${peer} vs f64 reference`, maxAbsDiff(out, expected), TOLERANCE);
+let info = `${RECUR_INFO}, Sequential([simpleRNN]).predict`;
+let maxErr: number;
+let timing: Timing;
+if (peer === 'ort-web' || peer === 'ort-node') {
+  const ort = await ortInfer(peer, { cell: 'rnn', wIh, wHh, bIh, bHh }, x, B, T);
+  info = ort.info;
+  const out = await ort.run();
+  gate(`${peer} vs f64 reference`, maxErr = maxAbsDiff(out, expected), TOLERANCE);
   gate(`${peer} vs recur`, maxAbsDiff(out, recurOut), TOLERANCE);
+  timing = await timeAsync(ort.run, { maxTime: MAX_TIME });
+} else {
+  let run = recur;
+  if (peer !== 'recur') {
+    ({ run, info } = await tfjsModel(peer === 'tfjs-cpu' ? 'cpu' : 'wasm'));
+    const out = run();
+    gate(`${peer} vs f64 reference`, maxAbsDiff(out, expected), TOLERANCE);
+    gate(`${peer} vs recur`, maxAbsDiff(out, recurOut), TOLERANCE);
+  }
+  maxErr = maxAbsDiff(run(), expected);
+  timing = time(`W4 ${peer}`, () => { run(); }, 3);
 }
-const maxErr = maxAbsDiff(run(), expected);
-
-const timing = time(`W4 ${peer}`, () => { run(); }, 3);
 emit({
   bench: 'W4 rnn-infer-b1',
   peer,
