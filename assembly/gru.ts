@@ -32,7 +32,7 @@
 import { add_col_sums, add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
 import { actV, dactV, ACT_SIGMOID, ACT_TANH } from "./activations";
 import { loadW, madd, storeW, zero } from "./simd";
-import { add_input_grads, add_recurrent_grads, add_tn, carryRow, isPad, passRow, row, step } from "./sequence";
+import { add_input_grads, add_recurrent_grads, add_tn, addBiases, carryRow, isPad, passRow, row, step } from "./sequence";
 
 /**
  * Forward over the sequence.
@@ -199,14 +199,6 @@ const GATES_BACK = 5; //  resetAfter = 0 backward, second pass: dr; dh_prev += d
     for (; o < end; o += 16) cell(4, K, A, R, g + o, hB, b_ih, b_hh, o, hp, hb, db, dp);
     for (; o < hB; o += 4) cell(1, K, A, R, g + o, hB, b_ih, b_hh, o, hp, hb, db, dp);
   }
-}
-
-/** bias_ih + bias_hh of gate block k at lanes o (only the biases present are loaded). */
-// @ts-ignore: decorator
-@inline function addBiases(W: i32, v: v128, b_ih: usize, b_hh: usize, at: usize): v128 {
-  if (b_ih) v = f32x4.add(v, loadW(W, b_ih + at));
-  if (b_hh) v = f32x4.add(v, loadW(W, b_hh + at));
-  return v;
 }
 
 /**

@@ -25,7 +25,7 @@
 import { add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
 import { actV, dactV, ACT_SIGMOID, ACT_TANH } from "./activations";
 import { loadW, madd, storeW, zero } from "./simd";
-import { add_input_grads, add_recurrent_grads, carryRow, isPad, passRow, row, step } from "./sequence";
+import { add_input_grads, add_recurrent_grads, addBiases, carryRow, isPad, passRow, row, step } from "./sequence";
 
 /**
  * Forward over the sequence.
@@ -122,21 +122,8 @@ function forwardStep(act: i32, ract: i32, lengths: usize, t: i32, B: i32, H: i32
 // @ts-ignore: decorator
 @inline function forwardCell(W: i32, A: i32, R: i32, g: usize, hB: usize, b_ih: usize, b_hh: usize, o: usize,
   cp: usize, c: usize, h: usize): void {
-  let pi = loadW(W, g), pf = loadW(W, g + hB), pg = loadW(W, g + 2 * hB), po = loadW(W, g + 3 * hB);
-  if (b_ih) {
-    const q = b_ih + o;
-    pi = f32x4.add(pi, loadW(W, q));
-    pf = f32x4.add(pf, loadW(W, q + hB));
-    pg = f32x4.add(pg, loadW(W, q + 2 * hB));
-    po = f32x4.add(po, loadW(W, q + 3 * hB));
-  }
-  if (b_hh) {
-    const q = b_hh + o;
-    pi = f32x4.add(pi, loadW(W, q));
-    pf = f32x4.add(pf, loadW(W, q + hB));
-    pg = f32x4.add(pg, loadW(W, q + 2 * hB));
-    po = f32x4.add(po, loadW(W, q + 3 * hB));
-  }
+  const pi = addBiases(W, loadW(W, g), b_ih, b_hh, o), pf = addBiases(W, loadW(W, g + hB), b_ih, b_hh, o + hB);
+  const pg = addBiases(W, loadW(W, g + 2 * hB), b_ih, b_hh, o + 2 * hB), po = addBiases(W, loadW(W, g + 3 * hB), b_ih, b_hh, o + 3 * hB);
   const i = actV(R, pi), f = actV(R, pf), gg = actV(A, pg), og = actV(R, po);
   storeW(W, g, i);
   storeW(W, g + hB, f);

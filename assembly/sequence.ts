@@ -16,6 +16,15 @@
 // zero gate-gradient row, so the all-steps GEMMs below add nothing for them.
 
 import { add_col_sums, add_into, sgemm, ACCUMULATE, TRANS_A } from "./gemm";
+import { loadW } from "./simd";
+
+/** v + bias_ih + bias_hh at byte offset `at`, W lanes (only the biases present, i.e. not 0, are loaded). */
+// @ts-ignore: decorator
+@inline export function addBiases(W: i32, v: v128, b_ih: usize, b_hh: usize, at: usize): v128 {
+  if (b_ih) v = f32x4.add(v, loadW(W, b_ih + at));
+  if (b_hh) v = f32x4.add(v, loadW(W, b_hh + at));
+  return v;
+}
 
 /** x position of the s-th processed step. */
 // @ts-ignore: decorator

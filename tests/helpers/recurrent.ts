@@ -3,7 +3,7 @@
 // each call goes straight to the reference functions in src/reference/.
 
 import { Act } from '../../src/kernels.ts';
-import { rnnBackward, rnnForward } from '../../src/reference/rnn.ts';
+import { rnnBackward, rnnForward, type RnnGrads } from '../../src/reference/rnn.ts';
 import { lstmBackward, lstmForward, type LstmForward } from '../../src/reference/lstm.ts';
 import { gruBackward, gruForward, type GruForward } from '../../src/reference/gru.ts';
 import type { Rng } from './random.ts';
@@ -40,13 +40,8 @@ export interface SeqForward {
   raw: Float64Array | LstmForward | GruForward;
 }
 
-export interface SeqGrads {
-  dx: Float64Array;
-  dwIh: Float64Array;
-  dwHh: Float64Array;
-  dbIh: Float64Array;
-  dbHh: Float64Array;
-  dh0: Float64Array;
+/** The reference gradients of every cell (RnnGrads), plus the LSTM's dc0. */
+export interface SeqGrads extends RnnGrads {
   /** LSTM only. */
   dc0: Float64Array | null;
 }
