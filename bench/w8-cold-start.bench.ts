@@ -169,8 +169,14 @@ interface Sample {
   phases?: [string, number][];
 }
 
-/** This process's WebAssembly feature flags (run.sh's relaxed SIMD), which the measured programs run with too. */
-const WASM_FLAGS = process.execArgv.filter((flag) => flag.startsWith('--experimental-wasm-'));
+/**
+ * The programs run as applications are started, `node program.mjs`, without this process's flags. run.sh
+ * gives every bench process Node 20's --experimental-wasm-relaxed-simd, so that the throughput workloads
+ * measure the core browsers load; but Node's code cache for its own built-in modules is tied to V8's flags,
+ * so under that flag every built-in module is compiled afresh (its ESM loader's file reading alone: ~10 ms),
+ * which adds 15–20 ms to any cold start, recur's and each peer's alike, and no application pays (Node 22
+ * and browsers have relaxed SIMD without a flag). On Node 20 recur then loads its plain core.
+ */
 
 /** Starts `node <args>` in `dir`; resolves when it exits, with the time its RESULT line arrived and its DATA line. */
 function spawnTimed(dir: string, args: string[]): Promise<{ sample: Sample; data?: { y: string; drawn: Record<string, string> | false } }> {
@@ -178,7 +184,7 @@ function spawnTimed(dir: string, args: string[]): Promise<{ sample: Sample; data
     let out = '', err = '';
     let arrived: number | undefined;
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...WASM_FLAGS, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (arrived === undefined && /(^|\n)RESULT /.test(out)) arrived = performance.now();
@@ -260,7 +266,7 @@ for (const c of cases) {
   phaseNotes.push(`${c}: ${names.map((name, i) => `${name} ${summary(s.map((x) => x.phases?.[i][1] ?? Number.NaN)).ms.toFixed(1)}`).join(', ')} ms`);
 }
 const what = {
-  recur: "recur from dist/ (package exports, bundled entry-node.js + core.wasm): import('recur'), init(), Sequential([layers.lstm]), setWeights when given, predict(...).data",
+  recur: "recur from dist/ (package exports, bundled entry-node.js + core.wasm, the plain core: node without flags): import('recur'), init(), Sequential([layers.lstm]), setWeights when given, predict(...).data",
   'tfjs-wasm': "@tensorflow/tfjs 4.22 + tfjs-backend-wasm (XNNPACK, SIMD, 1 thread): import both, setWasmPaths, setBackend('wasm'), tf.sequential([tf.layers.lstm (sigmoid gates)]), setWeights when given (zeros initialisers then), predict + dataSync",
   'ort-web': "onnxruntime-web 1.30 (wasm, SIMD, 1 thread): import('onnxruntime-web'), InferenceSession.create(the one-op LSTM ONNX model's bytes), session.run, Y.data",
 }[peer];

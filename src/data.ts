@@ -106,6 +106,13 @@ export function range(start: number, n: number): Int32Array {
 /** view (time-major [steps, B, width] at float index `at`) ← src rows of samples `indices` (batch-major [samples, steps, width]). */
 export function scatterTimeMajor(view: Float32Array, at: number, src: Float32Array, indices: Int32Array, steps: number, width: number): void {
   const B = indices.length;
+  // One sample: both layouts are [steps, width], one copy (row by row, a cold start's first predict spends
+  // ~3 ms in subarray calls).
+  if (B === 1) {
+    const sample = indices[0] * steps * width;
+    view.set(src.subarray(sample, sample + steps * width), at);
+    return;
+  }
   for (let j = 0; j < B; j++) {
     const sample = indices[j] * steps * width;
     for (let t = 0; t < steps; t++) {
@@ -117,6 +124,10 @@ export function scatterTimeMajor(view: Float32Array, at: number, src: Float32Arr
 
 /** out (batch-major [samples, steps, width], rows start..start+B) ← view (time-major [steps, B, width] at float index `at`). */
 export function gatherBatchMajor(view: Float32Array, at: number, out: Float32Array, start: number, B: number, steps: number, width: number): void {
+  if (B === 1) { // one sample: the same layout (see scatterTimeMajor)
+    out.set(view.subarray(at, at + steps * width), start * steps * width);
+    return;
+  }
   for (let j = 0; j < B; j++) {
     for (let t = 0; t < steps; t++) {
       const from = at + (t * B + j) * width;

@@ -853,9 +853,7 @@ export class Sequential {
   }
 
   private allocZeroed(floats: number): number {
-    const ptr = this.core.heap.alloc(floats * 4);
-    this.zero(ptr, floats);
-    return ptr;
+    return this.core.heap.allocZeroed(floats * 4);
   }
 
   private zero(ptr: number, n: number): void {

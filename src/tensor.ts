@@ -66,11 +66,11 @@ export function toTensor(value: TensorLike, what: string): Tensor {
 /** Throws if any value is NaN or ±Infinity, naming the first bad position. */
 export function checkFinite(t: Tensor, what: string): void {
   const { data } = t;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new Error(`${what} contains ${data[i]} at ${formatIndex(i, t.shape)}: every value must be a finite number`);
-    }
-  }
+  // Three scans by the engine's own includes (NaN matches NaN there) instead of a JS loop: at a cold start
+  // the loop runs in the interpreter, ~3 ms for an LSTM's 80 k weights.
+  if (!data.includes(NaN) && !data.includes(Infinity) && !data.includes(-Infinity)) return;
+  const i = data.findIndex((v) => !Number.isFinite(v));
+  throw new Error(`${what} contains ${data[i]} at ${formatIndex(i, t.shape)}: every value must be a finite number`);
 }
 
 /** Formats a flat index as a multi-index, e.g. [2, 0, 1]. */

@@ -7,7 +7,7 @@
 // synchronously (receiveMessageOnPort), each one announced on a shared counter the main thread
 // Atomics.waits on, so that trainOnBatch stays synchronous (a round trip of small messages: ~20–35 µs here).
 
-import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { loadModel } from '../io/model-file.ts';
 import { Tensor } from '../tensor.ts';
 import type { Data } from '../data.ts';
@@ -17,6 +17,11 @@ import type { BatchResult } from './results.ts';
 
 /** The workerData key of a training thread's setup (other workers of the application have none). */
 export const SETUP_KEY = 'recurTrainingThread';
+/**
+ * The global under which the bootstrap of a training thread (node-threads.ts) puts its setup before it
+ * imports the entry, so that importing recur anywhere else never loads node:worker_threads to find out.
+ */
+export const THREAD_SETUP = Symbol.for('recur.trainingThread');
 /** The value of a worker's reply counter once its thread has exited. */
 export const DEAD = -1;
 
@@ -52,7 +57,7 @@ export type FromWorker = { kind: 'ready' } | { kind: 'done'; result: BatchResult
 
 /** In a worker started by the Node backend: serves as a training thread, with `init` loading its core. Elsewhere nothing. */
 export function serveIfTrainingThread(init: (core: WebAssembly.Module) => Promise<void>): void {
-  const setup = isMainThread ? undefined : (workerData as Record<string, ThreadSetup> | null)?.[SETUP_KEY];
+  const setup = (globalThis as Record<symbol, ThreadSetup | undefined>)[THREAD_SETUP];
   if (setup) void serve(setup, init);
 }
 

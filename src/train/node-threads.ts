@@ -10,27 +10,33 @@
 //
 // A worker runs the Node entry itself (in dist/ one bundle holding everything): the entry calls
 // useNodeThreads, which in a worker serves as a training thread (node-thread-worker.ts).
+//
+// node:worker_threads is loaded when the first workers start, not when recur is imported: loading it
+// costs every cold start ~4 ms, and ~15 ms when a V8 flag makes Node compile its built-in modules afresh
+// (Node 20's --experimental-wasm-relaxed-simd does: its code cache no longer matches).
 
-import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { Worker, MessagePort } from 'node:worker_threads';
 import type { Sequential } from '../model.ts';
 import type { Data } from '../data.ts';
 import { saveModel } from '../io/model-file.ts';
 import { registerThreadBackend, type Workers } from './threads.ts';
 import type { BatchResult } from './results.ts';
-import { serveIfTrainingThread, SETUP_KEY, DEAD, type ThreadSetup, type SharedData, type ToWorker, type FromWorker } from './node-thread-worker.ts';
+import { serveIfTrainingThread, SETUP_KEY, THREAD_SETUP, DEAD, type ThreadSetup, type SharedData, type ToWorker, type FromWorker } from './node-thread-worker.ts';
 
 /** How long a worker may take to load its core and model before fit gives up on it. */
 const START_TIMEOUT_MS = 60_000;
 
 /**
- * Runs first in every worker: marks the worker's counter DEAD when its thread exits by itself (so a main
- * thread waiting on it wakes up; terminate() skips exit handlers, and only close() calls it), reports a failure to load this module, and registers tsx's loader when this is
- * the TypeScript source (tsx's --import does not reach worker threads on Node 20: privatenumber/tsx#354).
+ * Runs first in every worker: puts the worker's setup where the entry will look for it (THREAD_SETUP),
+ * marks the worker's counter DEAD when its thread exits by itself (so a main thread waiting on it wakes
+ * up; terminate() skips exit handlers, and only close() calls it), reports a failure to load this module,
+ * and registers tsx's loader when this is the TypeScript source (tsx's --import does not reach worker threads on Node 20: privatenumber/tsx#354).
  * Passed as source text: a worker started from a .ts file would fail before any of our code ran.
  */
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 const { signal, index, port } = workerData.${SETUP_KEY};
+globalThis[Symbol.for('${THREAD_SETUP.description}')] = workerData.${SETUP_KEY};
 process.on('exit', () => { Atomics.store(signal, index, ${DEAD}); Atomics.notify(signal, index); });
 (async () => {
   if (workerData.loader) (await import(workerData.loader)).register();
@@ -67,6 +73,7 @@ class NodeWorkers implements Workers {
     const bytes = saveModel(model, { includeOptimizer: false });
     // import.meta.resolve only runs for the TypeScript source, where tsx is a dev dependency.
     const loader = entry.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined;
+    const { Worker, MessageChannel } = workerThreads();
     try {
       for (let index = 0; index < count; index++) {
         const { port1, port2 } = new MessageChannel();
@@ -131,12 +138,17 @@ class NodeWorkers implements Workers {
       value = Atomics.load(this.signal, k);
     }
     // A failed worker posts its reason, then exits: the message may be there even when the counter says DEAD.
-    const message = receiveMessageOnPort(this.ports[k])?.message as FromWorker | undefined;
+    const message = workerThreads().receiveMessageOnPort(this.ports[k])?.message as FromWorker | undefined;
     if (message?.kind === 'failed') throw new Error(`training thread ${k + 1} failed: ${message.error}`);
     if (!message || value === DEAD) throw new Error(`training thread ${k + 1} exited unexpectedly`);
     this.seen[k] = value;
     return message;
   }
+}
+
+/** node:worker_threads (Node caches it after the first call). */
+function workerThreads(): typeof import('node:worker_threads') {
+  return process.getBuiltinModule('node:worker_threads');
 }
 
 type TypedArrayOf<T> = { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };

@@ -1,7 +1,8 @@
 // Tests for src/heap.ts, the first-fit allocator over the core's memory: 16-byte alignment, live blocks
 // never overlap, freed neighbours coalesce so a block of their combined size lands at the same address,
 // memory grows only when no free span fits (and then by as little as possible), f32() is rebuilt after
-// growth, bad frees throw, and liveBytes counts what is handed out.
+// growth, bad frees throw, liveBytes counts what is handed out, and allocZeroed blocks read 0 whatever the
+// memory held before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Heap } from '../../src/heap.ts';
@@ -220,6 +221,31 @@ test('liveBytes counts handed-out bytes (rounded up to 16, at least 16)', () => 
   h.free(a);
   h.free(c);
   assert.equal(h.liveBytes, 0);
+});
+
+test('allocZeroed gives zeros, also where a freed block was written and where it straddles reused and fresh memory', () => {
+  const { heap: h, memory } = heap(0, 1, 8);
+  const fillBlock = (ptr: number, bytes: number, v: number) => h.f32().fill(v, ptr >> 2, (ptr + bytes) >> 2);
+  const isZero = (ptr: number, bytes: number) => h.f32().subarray(ptr >> 2, (ptr + bytes) >> 2).every((x) => x === 0);
+  // Reused memory: written, freed, handed out again.
+  const a = h.alloc(4096);
+  fillBlock(a, 4096, 7);
+  h.free(a);
+  const b = h.allocZeroed(4096);
+  assert.equal(b, a, 'first fit reuses the freed block');
+  assert.ok(isZero(b, 4096), 'a reused block is zeroed');
+  // A block that starts in written memory and runs into memory nothing has touched, past a growth.
+  fillBlock(b, 4096, 3);
+  h.free(b);
+  const c = h.allocZeroed(3 * PAGE);
+  assert.equal(c, b);
+  assert.ok(memory.buffer.byteLength >= 3 * PAGE, 'memory grew');
+  assert.ok(isZero(c, 3 * PAGE), 'the written head and the fresh tail are zero');
+  // Writes to fresh blocks make them "touched": zeroed again after a free.
+  const d = h.allocZeroed(1024);
+  fillBlock(d, 1024, 5);
+  h.free(d);
+  assert.ok(isZero(h.allocZeroed(1024), 1024), 'a block that was fresh, written and freed is zeroed again');
 });
 
 test('memory does not grow over repeated alloc/free cycles of the same sizes', () => {

@@ -20,8 +20,9 @@ import { shardWeights } from '../../../src/train/shards.ts';
 
 await init();
 
-// Every worker the backend starts, to check that they end: the backend imports Worker from
-// node:worker_threads, whose ESM binding follows the CommonJS export after syncBuiltinESMExports.
+// Every worker the backend starts, to check that they end: the backend takes Worker from
+// process.getBuiltinModule('node:worker_threads'), the CommonJS module object patched here (its ESM
+// binding follows after syncBuiltinESMExports).
 const started: Worker[] = [];
 /** The workerData each of them was started with. */
 const startedWith: Record<string, unknown>[] = [];
