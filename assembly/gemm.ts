@@ -1,15 +1,16 @@
 // SIMD single-precision GEMM, the one hot primitive of the core, plus the two BLAS-1/2 helpers the layers
 // need (column sums for bias gradients, y += x). Register blocked; operands are read in place with their
-// row strides (no workspace, no allocation), or, for the forward's x·Wᵀ, from weights the façade packed
-// once with pack_weights (see "packed weights" below). Not a general BLAS: no alpha/beta other than
-// "overwrite or accumulate", no TT, f32 only, single thread.
+// row strides, or, for the forward's x·Wᵀ, from weights the façade packed once with pack_weights (see
+// "packed weights" below), or, for large TN products (the weight gradients), copied block by block into a
+// static scratch in that same packed layout (see "TN over packed panels"). No allocation. Not a general
+// BLAS: no alpha/beta other than "overwrite or accumulate", no TT, f32 only, single thread.
 //
 // C[M, N] (+)= op(A)[M, K] · op(B)[K, N]   (all row-major, strides lda/ldb/ldc in elements)
 //
-// Three loop nests: packedRange (PACKED_B, x·Wᵀ from packed strips: the fast forward path), and two over
-// plain row-major operands for the three supported layouts:
-// - NN and TN (gemmAB): C rows are built 8 (or 16) columns at a time from rows of B; each A element is
-//   broadcast (v128.load32_splat) and multiplied into them. NN and TN differ only in where A(i, k)
+// Three loop nests: packedRange (PACKED_B, x·Wᵀ from packed strips: the fast forward path, also run by
+// gemmTN over its packed blocks), and two over plain row-major operands for the three supported layouts:
+// - NN and small TN (gemmAB): C rows are built 8 (or 16) columns at a time from rows of B; each A element
+//   is broadcast (v128.load32_splat) and multiplied into them. NN and TN differ only in where A(i, k)
 //   lives (A + i·lda + k vs A + k·lda + i), so the loop takes the byte steps of A along i and along k.
 // - NT (gemmNT, the hot x·Wᵀ): rows of A and rows of B are both contiguous in k, so each C element is
 //   a dot product: v128 partial sums over k in steps of 4, one horizontal sum at the end, scalar K tail.
@@ -41,7 +42,10 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
   const ldaB = <usize>lda << 2, ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
   if (flags & PACKED_B) packedRange(accumulate, M, K, A, ldaB, B, 0, N, C, ldcB);
   else if (flags & TRANS_B) gemmNT(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
-  else if (flags & TRANS_A) gemmAB(accumulate, M, N, K, A, 4, ldaB, B, ldbB, C, ldcB);
+  else if (flags & TRANS_A) {
+    if (K >= 16 && <i64>M * <i64>N >= TN_PACK_MIN_MN) gemmTN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
+    else gemmAB(accumulate, M, N, K, A, 4, ldaB, B, ldbB, C, ldcB);
+  }
   else gemmAB(accumulate, M, N, K, A, ldaB, 4, B, ldbB, C, ldcB);
 }
 
@@ -253,18 +257,8 @@ export function pack_weights(N: i32, K: i32, w: usize, packed: usize): void {
       if (j + 4 <= rows) {
         const r0 = w + <usize>(n0 + j) * kB, r1 = r0 + kB, r2 = r1 + kB, r3 = r2 + kB;
         let k = 0;
-        for (; k + 4 <= K; k += 4) {
-          const o = <usize>k << 2;
-          // rows r0..r3 at k..k+3 → columns of 4 consecutive strip rows
-          const a = v128.load(r0 + o), b = v128.load(r1 + o), c = v128.load(r2 + o), d = v128.load(r3 + o);
-          const ab0 = f32x4.shuffle(a, b, 0, 4, 1, 5), ab1 = f32x4.shuffle(a, b, 2, 6, 3, 7); // a0 b0 a1 b1 | a2 b2 a3 b3
-          const cd0 = f32x4.shuffle(c, d, 0, 4, 1, 5), cd1 = f32x4.shuffle(c, d, 2, 6, 3, 7);
-          const p = dst + (<usize>k << 5);
-          v128.store(p, f32x4.shuffle(ab0, cd0, 0, 1, 4, 5)); //        k:   a0 b0 c0 d0
-          v128.store(p, f32x4.shuffle(ab0, cd0, 2, 3, 6, 7), 32); //    k+1: a1 b1 c1 d1
-          v128.store(p, f32x4.shuffle(ab1, cd1, 0, 1, 4, 5), 64); //    k+2
-          v128.store(p, f32x4.shuffle(ab1, cd1, 2, 3, 6, 7), 96); //    k+3
-        }
+        // rows r0..r3 at k..k+3 → columns of 4 consecutive strip rows
+        for (; k + 4 <= K; k += 4) transpose4x4(r0 + (<usize>k << 2), kB, dst + (<usize>k << 5), 32);
         for (; k < K; k++) {
           const o = <usize>k << 2, p = dst + (<usize>k << 5);
           store<f32>(p, load<f32>(r0 + o));
@@ -286,6 +280,21 @@ export function pack_weights(N: i32, K: i32, w: usize, packed: usize): void {
       }
     }
   }
+}
+
+/**
+ * The 4×4 block at src (4 rows of 4 floats, byte stride srcStride), transposed into dst (4 rows, byte
+ * stride dstStride): dst row q = [src[0][q], src[1][q], src[2][q], src[3][q]].
+ */
+// @ts-ignore: decorator
+@inline function transpose4x4(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const a = v128.load(src), b = v128.load(src + srcStride), c = v128.load(src + 2 * srcStride), d = v128.load(src + 3 * srcStride);
+  const ab0 = f32x4.shuffle(a, b, 0, 4, 1, 5), ab1 = f32x4.shuffle(a, b, 2, 6, 3, 7); // a0 b0 a1 b1 | a2 b2 a3 b3
+  const cd0 = f32x4.shuffle(c, d, 0, 4, 1, 5), cd1 = f32x4.shuffle(c, d, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(ab0, cd0, 0, 1, 4, 5)); //                    a0 b0 c0 d0
+  v128.store(dst + dstStride, f32x4.shuffle(ab0, cd0, 2, 3, 6, 7)); //        a1 b1 c1 d1
+  v128.store(dst + 2 * dstStride, f32x4.shuffle(ab1, cd1, 0, 1, 4, 5)); //    a2 b2 c2 d2
+  v128.store(dst + 3 * dstStride, f32x4.shuffle(ab1, cd1, 2, 3, 6, 7)); //    a3 b3 c3 d3
 }
 
 /**
@@ -415,6 +424,85 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
   v128.store(STRIP_SCRATCH, v0);
   v128.store(STRIP_SCRATCH, v1, 16);
   for (let j = lo; j < hi; j++) put(c + (<usize>j << 2), load<f32>(STRIP_SCRATCH + (<usize>j << 2)), accumulate);
+}
+
+// ---- TN over packed panels ----------------------------------------------------------------------
+//
+// The weight gradients of training (dW += dpreᵀ·x over all T·B rows) are TN products with a long K.
+// Read in place, each k step of a tile touches a new row of A and of B, lda and ldb apart (4 KB apart
+// for an LSTM's dpre at H = 256: every row of A maps to the same L1 set), and the tile ran at ~14 GFLOP/s.
+// So gemmTN copies both operands into the packed path's layout first (GotoBLAS style), per block of
+// TN_KC rows of K: B's columns into strips [kc][8] (what pack_weights makes of a weight), A's columns
+// transposed into rows [mc][kc]; packedRange then runs C (+)= A_blockᵀ·B_block over them. Measured at
+// M = 1024, N = 256, K = 3168 (W6's dW_hh): 13–15 → 18–25 GFLOP/s; the copies are O((M + N)·K) against
+// O(M·N·K) work. Small products (M·N < 64·64, or K < 16) stay with gemmAB's in-place loop, which was
+// faster there (16×16, 32×32, 24×40: the packed path took 1.1–1.5× the time; 64×32×2048 the same; from
+// 128×128 on, packing wins).
+
+const TN_PACK_MIN_MN: i64 = 64 * 64;
+/** K rows per block, and the widest B and A blocks (C columns, C rows) that one packed block holds. */
+const TN_KC = 256, TN_NC = 256, TN_MC = 64;
+/** The packed blocks: static, because the core never allocates (B strips 256 KB, A rows 64 KB). */
+const TN_B = memory.data(TN_KC * TN_NC * 4, 16);
+const TN_A = memory.data(TN_KC * TN_MC * 4, 16);
+
+/** C[M, N] (+)= A[K, M]ᵀ·B[K, N] through packed blocks; byte strides lda, ldb, ldc; M, N, K ≥ 1. */
+function gemmTN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
+  for (let k0 = 0; k0 < K; k0 += TN_KC) {
+    const kc = min(TN_KC, K - k0);
+    const acc = accumulate || k0 > 0; // the first block overwrites when asked to
+    const a = A + <usize>k0 * lda, b = B + <usize>k0 * ldb;
+    for (let j0 = 0; j0 < N; j0 += TN_NC) {
+      const nc = min(TN_NC, N - j0);
+      packColumnStrips(kc, nc, b + (<usize>j0 << 2), ldb, TN_B);
+      for (let i0 = 0; i0 < M; i0 += TN_MC) {
+        const mc = min(TN_MC, M - i0);
+        transposeBlock(kc, mc, a + (<usize>i0 << 2), lda, TN_A);
+        packedRange(acc, mc, kc, TN_A, <usize>kc << 2, TN_B, 0, nc, C + <usize>i0 * ldc + (<usize>j0 << 2), ldc);
+      }
+    }
+  }
+}
+
+/**
+ * The columns of the block src [kc, n] (byte stride ld) as ceil(n/8) strips [kc][8] at dst, zeros past
+ * column n: the layout pack_weights gives a weight [n, kc].
+ */
+function packColumnStrips(kc: i32, n: i32, src: usize, ld: usize, dst: usize): void {
+  const stripB = <usize>kc << 5, n8 = n & ~7;
+  for (let k = 0; k < kc; k++, src += ld, dst += 32) {
+    let j = 0;
+    for (; j < n8; j += 8) {
+      const d = dst + (<usize>(j >> 3)) * stripB;
+      v128.store(d, v128.load(src + (<usize>j << 2)));
+      v128.store(d, v128.load(src + (<usize>j << 2), 16), 16);
+    }
+    if (j < n) {
+      const d = dst + (<usize>(j >> 3)) * stripB;
+      for (let q = 0; q < 8; q++) store<f32>(d + (<usize>q << 2), j + q < n ? load<f32>(src + (<usize>(j + q) << 2)) : 0);
+    }
+  }
+}
+
+/** dst [m][kc] (row stride kc floats) = the block src [kc, m] (byte stride ld) transposed. */
+function transposeBlock(kc: i32, m: i32, src: usize, ld: usize, dst: usize): void {
+  const dstStride = <usize>kc << 2, k4 = kc & ~3, m4 = m & ~3;
+  for (let i = 0; i < m4; i += 4) {
+    const s = src + (<usize>i << 2), d = dst + <usize>i * dstStride;
+    let k = 0;
+    for (; k < k4; k += 4) transpose4x4(s + <usize>k * ld, ld, d + (<usize>k << 2), dstStride);
+    for (; k < kc; k++) {
+      const r = s + <usize>k * ld, o = d + (<usize>k << 2);
+      store<f32>(o, load<f32>(r));
+      store<f32>(o + dstStride, load<f32>(r, 4));
+      store<f32>(o + 2 * dstStride, load<f32>(r, 8));
+      store<f32>(o + 3 * dstStride, load<f32>(r, 12));
+    }
+  }
+  for (let i = m4; i < m; i++) {
+    const s = src + (<usize>i << 2), d = dst + <usize>i * dstStride;
+    for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 2), load<f32>(s + <usize>k * ld));
+  }
 }
 
 // ---- helpers for bias gradients and gradient sums -----------------------------------------------

@@ -29,10 +29,10 @@
 // gradients; dm = dn ⊙ r is the gradient of W_hn h + b_hn, so blocks 0..2 are the recurrent side and
 // blocks 0, 1, 3 the input side); resetAfter = 0: [dr, dz, dn, m] (m kept for dW_hn += dnᵀ·m).
 
-import { add_col_sums, add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
+import { add_col_sums, add_into, gemm_wt, sgemm, ACCUMULATE, TRANS_A } from "./gemm";
 import { actV, dactV, ACT_SIGMOID, ACT_TANH } from "./activations";
 import { loadW, madd, storeW, zero } from "./simd";
-import { add_input_grads, add_recurrent_grads, add_tn, addBiases, carryRow, isPad, passRow, row, step } from "./sequence";
+import { add_input_grads, add_recurrent_grads, addBiases, carryRow, isPad, passRow, row, step } from "./sequence";
 
 /**
  * Forward over the sequence.
@@ -117,7 +117,7 @@ export function gru_backward(act: i32, ract: i32, resetAfter: i32, reverse: i32,
     add_input_grads(TB, G, I, gates, L, x, w_ih, dx, dw_ih, db_ih, db_hh);
     add_recurrent_grads(reverse, T, B, H, 2 * H, gates, L, hs, h0, dw_hh);
     // dW_hn += dnᵀ·(r ⊙ h_prev) over all rows.
-    add_tn(H, H, TB, gates + 2 * hB, L, gates + 3 * hB, L, dw_hh + hnRows(H), H);
+    sgemm(TRANS_A | ACCUMULATE, H, H, TB, gates + 2 * hB, L, gates + 3 * hB, L, dw_hh + hnRows(H), H);
   }
 }
 

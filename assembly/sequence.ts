@@ -80,22 +80,6 @@ export function pass_rows(lengths: usize, t: i32, B: i32, H: i32, dh: usize, dhP
   }
 }
 
-/** Rows per block of the all-steps TN GEMMs (see add_tn). */
-const KC = 256;
-
-/**
- * C[M, N] += A[K, M]ᵀ·B[K, N] (row strides lda, ldb, ldc in elements) in blocks of KC rows of K, so the
- * two K-panels of a block stay in L2 while sgemm sweeps them once per tile. Measured at M = 512, N = 128,
- * K = 2048 (dW_hh of an LSTM, H = 128, T·B = 2048): 2.4–3.1 GFLOP/s in one call, 8–10 in blocks of 256
- * (loaded machine, same run). A candidate for sgemm itself (K blocking of its TN path).
- */
-export function add_tn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    sgemm(TRANS_A | ACCUMULATE, M, N, min(KC, K - k0), A + ((<usize>k0 * <usize>lda) << 2), lda,
-      B + ((<usize>k0 * <usize>ldb) << 2), ldb, C, ldc);
-  }
-}
-
 /**
  * dw_hh[G, H] += Σ_t dpre_tᵀ·h_prev(t) over all steps: dpre [T, B, ld] (G columns used), hs [T, B, H],
  * h0 [B, H] or 0. Steps with a stored previous state pair dpre at positions 1..T−1 with hs at 0..T−2
@@ -106,7 +90,7 @@ export function add_recurrent_grads(reverse: i32, T: i32, B: i32, H: i32, G: i32
   const stepD = (<usize>B * <usize>ld) << 2, stepH = (<usize>B * <usize>H) << 2;
   if (T > 1) {
     const d = reverse ? dpre : dpre + stepD, hPrev = reverse ? hs + stepH : hs;
-    add_tn(G, H, (T - 1) * B, d, ld, hPrev, H, dw_hh, H);
+    sgemm(TRANS_A | ACCUMULATE, G, H, (T - 1) * B, d, ld, hPrev, H, dw_hh, H);
   }
   if (h0) sgemm(TRANS_A | ACCUMULATE, G, H, B, dpre + <usize>step(reverse, T, 0) * stepD, ld, h0, H, dw_hh, H);
 }
@@ -118,7 +102,7 @@ export function add_recurrent_grads(reverse: i32, T: i32, B: i32, H: i32, G: i32
  */
 export function add_input_grads(N: i32, G: i32, I: i32, dpre: usize, ld: i32, x: usize, w_ih: usize,
   dx: usize, dw_ih: usize, db: usize, db2: usize): void {
-  add_tn(G, I, N, dpre, ld, x, I, dw_ih, I);
+  sgemm(TRANS_A | ACCUMULATE, G, I, N, dpre, ld, x, I, dw_ih, I);
   add_col_sums(N, G, dpre, ld, db, db2);
   if (dx) sgemm(ACCUMULATE, N, I, G, dpre, ld, w_ih, I, dx, I);
 }
