@@ -11,8 +11,8 @@
 // Two things the compilers do not do, done here and checked:
 // - the bundles find the cores next to themselves: in src/ the entries point at ../build/release.wasm and
 //   ../build/relaxed.wasm (the build outputs, for tsx and the tests); in dist/ those literals become
-//   './core.wasm' and './core-relaxed.wasm' ('../…' in dist/cli/), so `new URL('./core.wasm',
-//   import.meta.url)` is the pattern bundlers and browsers see;
+//   './core.wasm' and './core-relaxed.wasm' ('../…' in dist/cli/; rewritten as esbuild loads each
+//   source), so `new URL('./core.wasm', import.meta.url)` is the pattern bundlers and browsers see;
 // - declaration files keep `./x.ts` specifiers (tsc 7 rewrites them in .js only): rewritten to `./x.js`.
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile, rm, copyFile, readdir, chmod, stat } from 'node:fs/promises';
@@ -42,20 +42,40 @@ const BUNDLES = [
 ];
 for (const b of BUNDLES) {
   const file = join(dist, b.out);
+  /** Per core: how many of its literals were rewritten on the way into this bundle. */
+  const rewritten = new Map(CORES.map(([built]) => [built, 0]));
+  // The core literals are rewritten as the sources are loaded (not in the output), so the source map stays exact.
+  const coreLiterals = {
+    name: 'core-literals',
+    setup(on) {
+      on.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async ({ path }) => {
+        let text = await readFile(path, 'utf8');
+        for (const [built, shipped] of CORES) {
+          const pattern = new RegExp(`(['"])\\.\\./build/${built.replace('.', '\\.')}\\1`, 'g');
+          text = text.replace(pattern, () => {
+            rewritten.set(built, rewritten.get(built) + 1);
+            return JSON.stringify(`${b.toDist ?? '<no core file in this bundle>'}${shipped}`);
+          });
+        }
+        return { contents: text, loader: 'ts' };
+      });
+    },
+  };
   // packages: 'external' keeps the CLI's data set package a run-time import, as it is in src/.
+  // Minified without renaming (stack traces keep recur's names), with a linked source map back to src/:
+  // comments and indentation are a third of the text, and V8 parses all of it at every cold start.
   await build({
     entryPoints: [join(root, 'src', b.src)], outfile: file, bundle: true, format: 'esm', platform: b.platform,
-    target: 'es2022', packages: 'external', logLevel: 'warning',
+    target: 'es2022', packages: 'external', logLevel: 'warning', plugins: [coreLiterals],
+    minifyWhitespace: true, minifySyntax: true, sourcemap: 'linked', sourcesContent: true,
   });
-  let text = await readFile(file, 'utf8');
-  for (const [built, shipped] of CORES) {
-    const literal = `"../build/${built}"`;
-    const count = text.split(literal).length - 1;
+  for (const [built] of CORES) {
     const expected = b.toDist === undefined ? 0 : 1;
-    if (count !== expected) throw new Error(`dist/${b.out}: expected ${expected} ${literal} to point at the core, found ${count}`);
-    if (b.toDist !== undefined) text = text.replace(literal, `"${b.toDist}${shipped}"`);
+    if (rewritten.get(built) !== expected) {
+      throw new Error(`dist/${b.out}: expected ${expected} '../build/${built}' literal(s) to point at the core, found ${rewritten.get(built)}`);
+    }
   }
-  await writeFile(file, text);
+  if ((await readFile(file, 'utf8')).includes('../build/')) throw new Error(`dist/${b.out} still refers to ../build/`);
 }
 
 let declarations = 0;

@@ -43,16 +43,23 @@ after(async () => {
   if (app && !process.env.KEEP) await rm(app, { recursive: true, force: true });
 });
 
-test('the tarball ships dist/ (ESM, types, both cores, the executable) and the README, nothing else', () => {
+test('the tarball ships dist/ (ESM, types, source maps, both cores, the executable) and the README, nothing else', () => {
   const files = tarball.files.map((f) => f.path).sort();
   console.log(`${tarball.filename}: ${tarball.size} B packed, ${tarball.unpackedSize} B unpacked, ${files.length} files`);
   for (const f of ['package.json', 'README.md', 'dist/core.wasm', 'dist/core.wasm.d.ts', 'dist/core-relaxed.wasm', 'dist/core-relaxed.wasm.d.ts', 'dist/entry-node.js', 'dist/entry-node.d.ts',
     'dist/entry-browser.js', 'dist/entry-browser.d.ts', 'dist/entry-workerd.js', 'dist/entry-workerd.d.ts', 'dist/cli/bin.js', 'dist/cli/main.js']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
-  const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/.*\.(js|d\.ts|wasm))$/.test(f));
+  const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/.*\.(js|js\.map|d\.ts|wasm))$/.test(f));
   assert.deepEqual(stray, [], 'only dist/, README and package.json');
   assert.ok(!files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), 'no TypeScript sources');
+});
+
+test('Node: with --enable-source-maps, an error from the minified bundle points into the TypeScript source', async () => {
+  const program = "import('recur').then((m) => m.tensor([1, 2, 3], [2])).catch((e) => console.log(e.stack))";
+  const { stdout } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', program], { cwd: app });
+  assert.match(stdout, /tensor data has 3 values but shape \[2\] needs 2/, `the error: ${stdout}`);
+  assert.match(stdout, /src\/tensor\.ts:\d+/, `the stack names src/tensor.ts: ${stdout}`);
 });
 
 test('installed, it needs no TypeScript loader: no tsx among the dependencies', async () => {
