@@ -10,6 +10,7 @@
 // Everything is computed in f64 and rounded to f32 once, on store.
 
 import type { Rng } from './random.ts';
+import type { Core } from './wasm.ts';
 
 export const INITIALIZER_NAMES = [
   'glorot_uniform',
@@ -56,8 +57,34 @@ function unknownInitializer(name: unknown): Error {
   return new Error(`unknown initializer ${JSON.stringify(name) ?? String(name)} (expected one of: ${INITIALIZER_NAMES.join(', ')})`);
 }
 
-/** Overwrites `out` (a [rows, cols] tensor, see the header for the fans) with initializer `name`. */
-export function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng): void {
+/**
+ * Q·diag(sign(R_kk)) of the thin QR of the column-major m×n f64 matrix `a` (m ≥ n; `a` may be destroyed),
+ * column-major m×n: the core's orthogonal_q (orthogonalQOn), or the f64 reference in tests.
+ */
+export type OrthogonalQ = (a: Float64Array, m: number, n: number) => Float64Array;
+
+/** The core's orthogonal_q as an OrthogonalQ: a and Q are copied through blocks freed before it returns. */
+export function orthogonalQOn(core: Core): OrthogonalQ {
+  return (a, m, n) => {
+    const bytes = a.length * 8;
+    const pa = core.heap.alloc(bytes), pq = core.heap.alloc(bytes), signs = core.heap.alloc(n * 8);
+    try {
+      new Float64Array(core.kernels.memory.buffer, pa, a.length).set(a);
+      core.kernels.orthogonal_q(m, n, pa, pq, signs);
+      return new Float64Array(core.kernels.memory.buffer, pq, a.length).slice();
+    } finally {
+      core.heap.free(signs);
+      core.heap.free(pq);
+      core.heap.free(pa);
+    }
+  };
+}
+
+/**
+ * Overwrites `out` (a [rows, cols] tensor, see the header for the fans) with initializer `name`;
+ * orthogonalQ factors the normal matrix of 'orthogonal'.
+ */
+export function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng, orthogonalQ: OrthogonalQ): void {
   if (!(Number.isSafeInteger(rows) && rows >= 0 && Number.isSafeInteger(cols) && cols >= 0)) {
     throw new Error(`initialize(${name}): rows and cols must be non-negative integers, got rows=${rows}, cols=${cols}`);
   }
@@ -81,7 +108,7 @@ export function initialize(name: InitializerName, out: Float32Array, rows: numbe
     case 'lecun_normal':
       return fillTruncatedNormal(out, Math.sqrt(1 / fanIn) / TRUNCATED_NORMAL_STD_CORRECTION, rng);
     case 'orthogonal':
-      return fillOrthogonal(out, rows, cols, rng);
+      return fillOrthogonal(out, rows, cols, rng, orthogonalQ);
     case 'zeros':
       out.fill(0);
       return;
@@ -114,17 +141,17 @@ function fillTruncatedNormal(out: Float32Array, std: number, rng: Rng): void {
  * Keras `Orthogonal` (gain 1): QR-factor an m×n standard normal matrix, m = max(rows, cols) and
  * n = min(rows, cols), scale Q's columns by sign(diag R), and transpose when rows < cols. The result has
  * orthonormal columns (rows >= cols) or orthonormal rows (rows < cols). The sign correction makes the
- * factorisation unique (R with a positive diagonal), so Householder here yields the same Q as LAPACK would
- * for the same normal matrix.
+ * factorisation unique (R with a positive diagonal), so orthogonalQ yields the same Q as LAPACK would for
+ * the same normal matrix.
  */
-function fillOrthogonal(out: Float32Array, rows: number, cols: number, rng: Rng): void {
+function fillOrthogonal(out: Float32Array, rows: number, cols: number, rng: Rng, orthogonalQ: OrthogonalQ): void {
   const m = Math.max(rows, cols);
   const n = Math.min(rows, cols);
   // The normal matrix is drawn row by row (the order the draws have always had) into column-major
   // storage, so that every inner loop of the factorisation runs over contiguous memory.
   const a = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) a[j * m + i] = rng.normal();
-  const q = householderQ(a, m, n);
+  const q = orthogonalQ(a, m, n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       // out is [m, n] when rows >= cols, else [n, m] = Qᵀ.
@@ -132,48 +159,4 @@ function fillOrthogonal(out: Float32Array, rows: number, cols: number, rng: Rng)
       else out[j * m + i] = q[j * m + i];
     }
   }
-}
-
-/**
- * Thin QR of the column-major m×n matrix `a` (m >= n, destroyed) by Householder reflections; returns the
- * column-major m×n factor Q with each column already multiplied by sign(R_kk).
- */
-function householderQ(a: Float64Array, m: number, n: number): Float64Array {
-  const reflectors = new Float64Array(m * n); // column k holds unit vector v_k in rows k..m-1
-  const diagSign = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const col = k * m;
-    let norm2 = 0;
-    for (let i = k; i < m; i++) norm2 += a[col + i] * a[col + i];
-    const x0 = a[col + k];
-    // H_k maps column k to alpha·e_k; alpha takes the sign opposite to x0 to avoid cancellation in v.
-    const alpha = x0 >= 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2);
-    diagSign[k] = alpha < 0 ? -1 : 1; // R_kk = alpha (sign(0) taken as +1 so no column is zeroed)
-    const vNorm2 = norm2 - x0 * x0 + (x0 - alpha) * (x0 - alpha);
-    if (vNorm2 === 0) continue; // the column is already zero below the diagonal: H_k = I
-    const vNorm = Math.sqrt(vNorm2);
-    reflectors[col + k] = (x0 - alpha) / vNorm;
-    for (let i = k + 1; i < m; i++) reflectors[col + i] = a[col + i] / vNorm;
-    // A[k:, k:] -= 2 v (vᵀ A[k:, k:])
-    for (let j = k; j < n; j++) applyReflector(reflectors, col, a, j * m, k, m);
-  }
-  // Q = H_0 H_1 … H_{n-1} applied to the first n columns of I, innermost reflector first. H_k touches rows
-  // k.. only, where the columns j < k of the product so far are still zero: they are skipped.
-  const q = new Float64Array(m * n);
-  for (let j = 0; j < n; j++) q[j * m + j] = 1;
-  for (let k = n - 1; k >= 0; k--) {
-    for (let j = k; j < n; j++) applyReflector(reflectors, k * m, q, j * m, k, m);
-  }
-  for (let j = 0; j < n; j++) {
-    for (let i = 0; i < m; i++) q[j * m + i] *= diagSign[j];
-  }
-  return q;
-}
-
-/** x[rows k..m) −= 2·v·(vᵀx) for the unit reflector v at reflectors[v0 + k..], x at target[x0 + k..]. */
-function applyReflector(reflectors: Float64Array, v0: number, target: Float64Array, x0: number, k: number, m: number): void {
-  let dot = 0;
-  for (let i = k; i < m; i++) dot += reflectors[v0 + i] * target[x0 + i];
-  dot *= 2;
-  for (let i = k; i < m; i++) target[x0 + i] -= reflectors[v0 + i] * dot;
 }

@@ -217,6 +217,13 @@ export interface Kernels {
 
   /** Global L2 norm clipping: returns the norm of grads[n] (f64 accumulation); if it exceeds maxNorm > 0, scales grads by maxNorm / norm. */
   clip_grad_norm(n: number, grads: number, maxNorm: number): number;
+
+  /**
+   * The orthogonal initializer's factorisation, in f64 (the one kernel that is not f32): q = Q·diag(sign(R_kk))
+   * of the thin Householder QR of a, column-major [n][m] f64 with m ≥ n ≥ 1 (a is destroyed: it ends
+   * holding the reflectors); q [n][m] f64 out; signs: n f64 of scratch. m < n or n = 0 writes nothing.
+   */
+  orthogonal_q(m: number, n: number, a: number, q: number, signs: number): void;
 }
 
 /** Names of every export of the core, for the interface test and the loader's check. */
@@ -224,8 +231,8 @@ export const KERNEL_NAMES = [
   'memory', 'heap_base', 'abi_version', 'relaxed_simd', 'sgemm', 'pack_weights', 'act_forward', 'act_backward', 'rnn_forward', 'rnn_backward',
   'lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward', 'embedding_forward', 'embedding_backward',
   'dense_forward', 'dense_backward', 'softmax_forward', 'softmax_cross_entropy', 'sigmoid_cross_entropy',
-  'mse', 'sgd_update', 'adam_update', 'clip_grad_norm',
+  'mse', 'sgd_update', 'adam_update', 'clip_grad_norm', 'orthogonal_q',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** The ABI version this façade speaks; must equal the core's abi_version(). */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;

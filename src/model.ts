@@ -19,7 +19,7 @@ import { Embedding } from './layers/embedding.ts';
 import { Masking } from './layers/masking.ts';
 import { featureShape } from './layers/input-shape.ts';
 import { checkData, range, scatterTimeMajor, gatherBatchMajor, validRows, gatherRows, scatterRows, type Data, type DataSpec } from './data.ts';
-import { initialize } from './initializers.ts';
+import { initialize, orthogonalQOn } from './initializers.ts';
 import { Rng } from './random.ts';
 import { Tensor, toTensor, checkFinite, type TensorLike } from './tensor.ts';
 import { checkOptions, integer, identifier } from './options.ts';
@@ -204,15 +204,16 @@ export class Sequential {
   /** Draws the initial values of the tensors nothing has set yet, then refreshes the packed copies. */
   private initializePending(built: Built): void {
     if (this.uninitialized.size === 0) return;
-    const view = this.core.heap.f32();
+    const orthogonalQ = orthogonalQOn(this.core);
     built.layout.slots.forEach((slot, index) => {
       if (!this.uninitialized.has(slot.name)) return;
       const rows = slot.shape[0];
       const cols = slot.shape.length > 1 ? slot.shape[1] : 1;
-      const start = (built.params >> 2) + slot.offset;
-      const data = view.subarray(start, start + slot.size);
-      initialize(slot.init, data, rows, cols, new Rng(this.seed).derive(index + 1));
-      slot.after?.(data);
+      // Drawn outside core memory: orthogonal_q's blocks may grow it, which detaches every view.
+      const values = new Float32Array(slot.size);
+      initialize(slot.init, values, rows, cols, new Rng(this.seed).derive(index + 1), orthogonalQ);
+      slot.after?.(values);
+      this.core.heap.f32().set(values, (built.params >> 2) + slot.offset);
     });
     this.uninitialized.clear();
     this.repack(built);

@@ -1,8 +1,14 @@
 // Tests for src/initializers.ts: Keras' limits and variances, orthogonality, determinism, name parsing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INITIALIZER_NAMES, initialize, parseInitializer, type InitializerName } from '../../src/initializers.ts';
+import { INITIALIZER_NAMES, initialize as initializeWith, parseInitializer, type InitializerName } from '../../src/initializers.ts';
+import { householderQ } from '../../src/reference/orthogonal.ts';
 import { Rng } from '../../src/random.ts';
+
+/** initialize, with 'orthogonal' factored by the f64 reference (tests/assembly/orthogonal.test.ts checks the core's orthogonal_q against it). */
+function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng): void {
+  initializeWith(name, out, rows, cols, rng, householderQ);
+}
 
 function init(name: InitializerName, rows: number, cols: number, seed = 1): Float32Array {
   const out = new Float32Array(rows * cols);

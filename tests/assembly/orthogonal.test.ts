@@ -1,0 +1,75 @@
+// orthogonal_q (assembly/orthogonal.ts) against the f64 reference (src/reference/orthogonal.ts), on every
+// build: square, tall and single-column shapes, odd m (the f64x2 loops' tails), an LSTM's [4H, H]; a
+// matrix with an all-zero column (the H_k = I branch, whose reflector must be stored as zeros); m < n and
+// n = 0 write nothing. Both are f64 and differ only in the summation order of their dot products, so Q
+// must agree to ~1e-12, and be orthonormal to the same precision.
+
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Core } from '../../src/wasm.ts';
+import { householderQ } from '../../src/reference/orthogonal.ts';
+import { BUILDS, loadCore } from '../helpers/core.ts';
+import { Rng } from '../helpers/random.ts';
+
+const SHAPES: [number, number][] = [[1, 1], [2, 1], [5, 1], [3, 3], [7, 7], [12, 3], [33, 33], [96, 32], [97, 31], [512, 128]];
+const TOL = 1e-12;
+
+/** Copies a column-major m×n f64 matrix into core memory, runs orthogonal_q, returns Q. */
+function coreQ(core: Core, a: Float64Array, m: number, n: number): Float64Array {
+  const pa = core.heap.alloc(a.length * 8), pq = core.heap.alloc(a.length * 8), signs = core.heap.alloc(Math.max(1, n) * 8);
+  new Float64Array(core.kernels.memory.buffer, pa, a.length).set(a);
+  new Float64Array(core.kernels.memory.buffer, pq, a.length).fill(NaN);
+  core.kernels.orthogonal_q(m, n, pa, pq, signs);
+  return new Float64Array(core.kernels.memory.buffer, pq, a.length).slice();
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+/** max |QᵀQ − I| of a column-major m×n Q. */
+function orthonormalityError(q: Float64Array, m: number, n: number): number {
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let r = 0; r < m; r++) s += q[i * m + r] * q[j * m + r];
+      worst = Math.max(worst, Math.abs(s - (i === j ? 1 : 0)));
+    }
+  }
+  return worst;
+}
+
+for (const build of BUILDS) {
+  describe(`orthogonal_q (${build} build)`, () => {
+    let core: Core;
+    before(async () => { core = await loadCore(build); });
+
+    for (const [m, n] of SHAPES) {
+      it(`${m}×${n} random`, () => {
+        const rng = new Rng(m * 1000 + n);
+        const a = rng.array(m * n);
+        const got = coreQ(core, a, m, n);
+        const want = householderQ(Float64Array.from(a), m, n);
+        assert.ok(maxDiff(got, want) < TOL, `max |Q − reference| = ${maxDiff(got, want)}`);
+        assert.ok(orthonormalityError(got, m, n) < TOL, `max |QᵀQ − I| = ${orthonormalityError(got, m, n)}`);
+      });
+    }
+
+    it('a zero column: its reflector is the identity, and Q still matches the reference', () => {
+      const m = 9, n = 4, rng = new Rng(77);
+      const a = Float64Array.from({ length: m * n }, (_, i) => (Math.floor(i / m) === 2 ? 0 : rng.uniform(-1, 1)));
+      const got = coreQ(core, a, m, n);
+      assert.ok(maxDiff(got, householderQ(Float64Array.from(a), m, n)) < TOL);
+    });
+
+    it('m < n and n = 0 write nothing', () => {
+      for (const [m, n] of [[2, 3], [4, 0]]) {
+        const q = coreQ(core, new Float64Array(Math.max(m * n, 1)).fill(1), m, n);
+        assert.ok(q.every(Number.isNaN), `${m}×${n}: Q was written`);
+      }
+    });
+  });
+}
