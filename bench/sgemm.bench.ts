@@ -1,5 +1,7 @@
 // The sgemm kernel in GFLOP/s over a grid of shapes recur's layers produce, for NN, NT and TN, against
-// tf.matMul (transposeA / transposeB) on tfjs's cpu and wasm backends with the same stored layouts.
+// tf.matMul (transposeA / transposeB) on tfjs's cpu and wasm backends with the same stored layouts; and
+// "NT packed", the product recur's forward passes run: x·Wᵀ with W = B packed once by pack_weights (as a
+// model packs its weights when they are set, so not timed), where the peers compute the same NT product.
 //
 //   node --import tsx bench/sgemm.bench.ts <recur | tfjs-cpu | tfjs-wasm>
 //
@@ -16,7 +18,7 @@
 
 import { Gemm } from '../src/kernels.ts';
 import { Rng } from '../src/random.ts';
-import { loadCore, put, zeros, get } from '../tests/helpers/core.ts';
+import { loadCore, packed, put, zeros, get } from '../tests/helpers/core.ts';
 import { emit, gate, maxAbsDiff, peerFromArgv, summarise, tfjsOn, time, uniform, type Row } from './common.ts';
 import { PEAK_BENCH, PEAK_CASES, PEAK_FLOP, loadPeakLoops, measurePeak } from './peak/index.ts';
 
@@ -28,8 +30,9 @@ const SHAPES: readonly (readonly [number, number, number])[] = [
   [128, 128, 128],
   [256, 256, 256],
   [37, 70, 33], // odd sizes: every scalar tail of the register tiles
+  [512, 128, 2048], // a weight gradient over a whole batch: dW_hh [4H, H] of W5's LSTM over T·B = 2048 rows (TN)
 ];
-const TRANSPOSES = ['NN', 'NT', 'TN'] as const;
+const TRANSPOSES = ['NN', 'NT', 'TN', 'NT packed'] as const;
 type Transpose = (typeof TRANSPOSES)[number];
 
 const peer = peerFromArgv('sgemm.bench.ts');
@@ -42,9 +45,14 @@ interface Case {
   K: number;
   /** A as stored: [M, K], or [K, M] for TN. */
   a: Float32Array;
-  /** B as stored: [K, N], or [N, K] for NT. */
+  /** B as stored: [K, N], or [N, K] for NT and NT packed. */
   b: Float32Array;
   expected: Float64Array;
+}
+
+/** Is B stored [N, K] (used transposed)? */
+function storedNK(trans: Transpose): boolean {
+  return trans === 'NT' || trans === 'NT packed';
 }
 
 /** C = op(A)·op(B) in f64, indexing A and B as stored. */
@@ -55,7 +63,7 @@ function reference(c: Omit<Case, 'expected' | 'name'>): Float64Array {
     for (let n = 0; n < N; n++) {
       let s = 0;
       for (let k = 0; k < K; k++) {
-        s += (trans === 'TN' ? a[k * M + m] : a[m * K + k]) * (trans === 'NT' ? b[n * K + k] : b[k * N + n]);
+        s += (trans === 'TN' ? a[k * M + m] : a[m * K + k]) * (storedNK(trans) ? b[n * K + k] : b[k * N + n]);
       }
       out[m * N + n] = s;
     }
@@ -80,9 +88,9 @@ async function prepare(): Promise<{ info: string; prepared: Prepared[] }> {
     const core = await loadCore('release');
     const k = core.kernels;
     const prepared = cases.map(({ trans, M, N, K, a, b }): Prepared => {
-      const flags = trans === 'NT' ? Gemm.TransB : trans === 'TN' ? Gemm.TransA : 0;
-      const A = put(core, a), B = put(core, b), C = zeros(core, M * N);
-      const lda = trans === 'TN' ? M : K, ldb = trans === 'NT' ? K : N;
+      const flags = { NN: 0, NT: Gemm.TransB, TN: Gemm.TransA, 'NT packed': Gemm.PackedB }[trans];
+      const A = put(core, a), B = trans === 'NT packed' ? packed(core, N, K, put(core, b)) : put(core, b), C = zeros(core, M * N);
+      const lda = trans === 'TN' ? M : K, ldb = storedNK(trans) ? K : N;
       const run = (): void => k.sgemm(flags, M, N, K, A, lda, B, ldb, C, N);
       return { run, result: () => { run(); return get(core, C, M * N); } };
     });
@@ -91,8 +99,8 @@ async function prepare(): Promise<{ info: string; prepared: Prepared[] }> {
   const { tf, info } = await tfjsOn(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
   const prepared = cases.map(({ trans, M, N, K, a, b }): Prepared => {
     const A = tf.tensor2d(a, trans === 'TN' ? [K, M] : [M, K]);
-    const B = tf.tensor2d(b, trans === 'NT' ? [N, K] : [K, N]);
-    const product = () => tf.matMul(A, B, trans === 'TN', trans === 'NT');
+    const B = tf.tensor2d(b, storedNK(trans) ? [N, K] : [K, N]);
+    const product = () => tf.matMul(A, B, trans === 'TN', storedNK(trans));
     return {
       run: () => product().dispose(),
       result: () => { const c = product(); const data = c.dataSync(); c.dispose(); return data; },
