@@ -106,8 +106,8 @@ export function range(start: number, n: number): Int32Array {
 /** view (time-major [steps, B, width] at float index `at`) ← src rows of samples `indices` (batch-major [samples, steps, width]). */
 export function scatterTimeMajor(view: Float32Array, at: number, src: Float32Array, indices: Int32Array, steps: number, width: number): void {
   const B = indices.length;
-  // One sample: both layouts are [steps, width], one copy (row by row, a cold start's first predict spends
-  // ~3 ms in subarray calls).
+  // One sample: both layouts are [steps, width], so one copy (row by row, the subarray calls took ~3 ms of
+  // a cold start's first predict).
   if (B === 1) {
     const sample = indices[0] * steps * width;
     view.set(src.subarray(sample, sample + steps * width), at);

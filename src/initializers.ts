@@ -66,16 +66,18 @@ export type OrthogonalQ = (a: Float64Array, m: number, n: number) => Float64Arra
 /** The core's orthogonal_q as an OrthogonalQ: a and Q are copied through blocks freed before it returns. */
 export function orthogonalQOn(core: Core): OrthogonalQ {
   return (a, m, n) => {
-    const bytes = a.length * 8;
-    const pa = core.heap.alloc(bytes), pq = core.heap.alloc(bytes), signs = core.heap.alloc(n * 8);
+    const blocks: number[] = []; // freed even when a later allocation fails
+    const alloc = (bytes: number): number => {
+      blocks.push(core.heap.alloc(bytes));
+      return blocks[blocks.length - 1];
+    };
     try {
+      const pa = alloc(a.length * 8), pq = alloc(a.length * 8), signs = alloc(n * 8);
       new Float64Array(core.kernels.memory.buffer, pa, a.length).set(a);
       core.kernels.orthogonal_q(m, n, pa, pq, signs);
       return new Float64Array(core.kernels.memory.buffer, pq, a.length).slice();
     } finally {
-      core.heap.free(signs);
-      core.heap.free(pq);
-      core.heap.free(pa);
+      for (const block of blocks) core.heap.free(block);
     }
   };
 }

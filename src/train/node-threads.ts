@@ -30,7 +30,8 @@ const START_TIMEOUT_MS = 60_000;
  * Runs first in every worker: puts the worker's setup where the entry will look for it (THREAD_SETUP),
  * marks the worker's counter DEAD when its thread exits by itself (so a main thread waiting on it wakes
  * up; terminate() skips exit handlers, and only close() calls it), reports a failure to load this module,
- * and registers tsx's loader when this is the TypeScript source (tsx's --import does not reach worker threads on Node 20: privatenumber/tsx#354).
+ * and registers tsx's loader when this is the TypeScript source (tsx's --import does not reach worker
+ * threads on Node 20: privatenumber/tsx#354).
  * Passed as source text: a worker started from a .ts file would fail before any of our code ran.
  */
 const BOOTSTRAP = `

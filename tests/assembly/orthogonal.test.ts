@@ -1,13 +1,15 @@
 // orthogonal_q (assembly/orthogonal.ts) against the f64 reference (src/reference/orthogonal.ts), on every
 // build: square, tall and single-column shapes, odd m (the f64x2 loops' tails), an LSTM's [4H, H]; a
 // matrix with an all-zero column (the H_k = I branch, whose reflector must be stored as zeros); m < n and
-// n = 0 write nothing. Both are f64 and differ only in the summation order of their dot products, so Q
-// must agree to ~1e-12, and be orthonormal to the same precision.
+// n = 0 write nothing; the façade's wrapper (orthogonalQOn) returns the same Q and frees its blocks. Both
+// are f64 and differ only in the summation order of their dot products, so Q must agree to ~1e-12, and be
+// orthonormal to the same precision.
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Core } from '../../src/wasm.ts';
 import { householderQ } from '../../src/reference/orthogonal.ts';
+import { orthogonalQOn } from '../../src/initializers.ts';
 import { BUILDS, loadCore } from '../helpers/core.ts';
 import { Rng } from '../helpers/random.ts';
 
@@ -62,6 +64,14 @@ for (const build of BUILDS) {
       const m = 9, n = 4, rng = new Rng(77);
       const a = Float64Array.from({ length: m * n }, (_, i) => (Math.floor(i / m) === 2 ? 0 : rng.uniform(-1, 1)));
       const got = coreQ(core, a, m, n);
+      assert.ok(maxDiff(got, householderQ(Float64Array.from(a), m, n)) < TOL);
+    });
+
+    it("the façade's orthogonalQOn gives the reference's Q and frees every block it took", () => {
+      const m = 40, n = 13, a = new Rng(5).array(m * n);
+      const live = core.heap.liveBytes;
+      const got = orthogonalQOn(core)(Float64Array.from(a), m, n);
+      assert.equal(core.heap.liveBytes, live, 'live bytes after the call');
       assert.ok(maxDiff(got, householderQ(Float64Array.from(a), m, n)) < TOL);
     });
 
