@@ -12,6 +12,7 @@ import { householderQ } from '../../src/reference/orthogonal.ts';
 import { orthogonalQOn } from '../../src/initializers.ts';
 import { BUILDS, loadCore } from '../helpers/core.ts';
 import { Rng } from '../helpers/random.ts';
+import { orthonormalityError } from '../helpers/orthonormality.ts';
 
 const SHAPES: [number, number][] = [[1, 1], [2, 1], [5, 1], [3, 3], [7, 7], [12, 3], [33, 33], [96, 32], [97, 31], [512, 128]];
 const TOL = 1e-12;
@@ -31,24 +32,12 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-/** max |QᵀQ − I| of a column-major m×n Q. */
-function orthonormalityError(q: Float64Array, m: number, n: number): number {
-  let worst = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let r = 0; r < m; r++) s += q[i * m + r] * q[j * m + r];
-      worst = Math.max(worst, Math.abs(s - (i === j ? 1 : 0)));
-    }
-  }
-  return worst;
-}
-
 for (const build of BUILDS) {
   describe(`orthogonal_q (${build} build)`, () => {
     let core: Core;
     before(async () => { core = await loadCore(build); });
 
+    // A column-major m×n Q is a row-major n×m matrix whose rows are Q's columns.
     for (const [m, n] of SHAPES) {
       it(`${m}×${n} random`, () => {
         const rng = new Rng(m * 1000 + n);
@@ -56,7 +45,7 @@ for (const build of BUILDS) {
         const got = coreQ(core, a, m, n);
         const want = householderQ(Float64Array.from(a), m, n);
         assert.ok(maxDiff(got, want) < TOL, `max |Q − reference| = ${maxDiff(got, want)}`);
-        assert.ok(orthonormalityError(got, m, n) < TOL, `max |QᵀQ − I| = ${orthonormalityError(got, m, n)}`);
+        assert.ok(orthonormalityError(got, n, m, 'rows') < TOL, `max |QᵀQ − I| = ${orthonormalityError(got, n, m, 'rows')}`);
       });
     }
 

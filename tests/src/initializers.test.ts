@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { INITIALIZER_NAMES, initialize as initializeWith, parseInitializer, type InitializerName } from '../../src/initializers.ts';
 import { householderQ } from '../../src/reference/orthogonal.ts';
 import { Rng } from '../../src/random.ts';
+import { orthonormalityError } from '../helpers/orthonormality.ts';
 
 /** initialize, with 'orthogonal' factored by the f64 reference (tests/assembly/orthogonal.test.ts checks the core's orthogonal_q against it). */
 function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng): void {
@@ -27,22 +28,6 @@ function moments(values: Float32Array): { mean: number; std: number; maxAbs: num
   let squares = 0;
   for (const v of values) squares += (v - mean) ** 2;
   return { mean, std: Math.sqrt(squares / values.length), maxAbs };
-}
-
-/** max |Gram - I| over the rows (MMᵀ) or the columns (MᵀM) of the row-major rows×cols matrix `w`. */
-function orthonormalityError(w: Float32Array, rows: number, cols: number, of: 'rows' | 'columns'): number {
-  const count = of === 'rows' ? rows : cols;
-  const length = of === 'rows' ? cols : rows;
-  const at = (vector: number, k: number): number => (of === 'rows' ? w[vector * cols + k] : w[k * cols + vector]);
-  let worst = 0;
-  for (let p = 0; p < count; p++) {
-    for (let q = 0; q < count; q++) {
-      let dot = 0;
-      for (let k = 0; k < length; k++) dot += at(p, k) * at(q, k);
-      worst = Math.max(worst, Math.abs(dot - (p === q ? 1 : 0)));
-    }
-  }
-  return worst;
 }
 
 test('glorot_uniform stays within sqrt(6 / (fanIn + fanOut)) with variance limit²/3', () => {

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { init, Sequential, layers, optimizers, tensor, loadKerasWeights, kerasWeightsToRecur, kerasLayerToRecur, recurWeightsToKeras, type Layer, type Tensor } from '../../src/entry-node.ts';
 import { Rng } from '../../src/random.ts';
 import { assertClose, FORWARD_TOL, GRAD_TOL } from '../helpers/compare.ts';
+import { orthonormalityError } from '../helpers/orthonormality.ts';
 
 await init();
 await tf.setBackend('cpu');
@@ -295,19 +296,6 @@ function spread(data: Float32Array): { max: number; std: number } {
   return { max, std: Math.sqrt(ss / data.length) };
 }
 
-/** max |MᵀM − I| for M [rows, cols] (orthonormal columns ⇔ 0). */
-function orthonormalColumnsError(m: Float32Array, rows: number, cols: number): number {
-  let worst = 0;
-  for (let a = 0; a < cols; a++) {
-    for (let b = 0; b < cols; b++) {
-      let s = 0;
-      for (let r = 0; r < rows; r++) s += m[r * cols + a] * m[r * cols + b];
-      worst = Math.max(worst, Math.abs(s - (a === b ? 1 : 0)));
-    }
-  }
-  return worst;
-}
-
 test('Keras 3 defaults: recur\'s initial LSTM/GRU/Dense/Embedding weights have the properties of tfjs\' (glorot, orthogonal, unit forget bias)', () => {
   const T = 4, I = 40, H = 20, V = 300, D = 16; // H·4H < 2000: tfjs' orthogonal warns above that
   // tfjs with the Keras 3 defaults spelled out (tfjs' own GRU default kernel is glorotNormal, its LSTM gates hardSigmoid).
@@ -332,8 +320,8 @@ test('Keras 3 defaults: recur\'s initial LSTM/GRU/Dense/Embedding weights have t
   }
   for (const [name, G] of [['lstm.weight_hh_l0', 4], ['gru.weight_hh_l0', 3]] as const) {
     // Keras' recurrent kernel [H, G·H] has orthonormal rows, so weight_hh = its transpose has orthonormal columns.
-    assert.ok(orthonormalColumnsError(ours[name].data, G * H, H) < 1e-5, `recur ${name} orthonormal columns`);
-    assert.ok(orthonormalColumnsError(theirs[name].data, G * H, H) < 1e-5, `tfjs ${name} orthonormal columns`);
+    assert.ok(orthonormalityError(ours[name].data, G * H, H, 'columns') < 1e-5, `recur ${name} orthonormal columns`);
+    assert.ok(orthonormalityError(theirs[name].data, G * H, H, 'columns') < 1e-5, `tfjs ${name} orthonormal columns`);
     // Both are random orthogonal matrices: same entry scale (1/√(G·H)), not the same values.
     assert.ok(Math.abs(spread(ours[name].data).std - spread(theirs[name].data).std) < 1e-3);
     assert.notDeepEqual(ours[name].data, theirs[name].data);
