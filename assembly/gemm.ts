@@ -41,7 +41,10 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
   const accumulate = (flags & ACCUMULATE) != 0;
   const ldaB = <usize>lda << 2, ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
   if (flags & PACKED_B) packedRange(accumulate, M, K, A, ldaB, B, 0, N, C, ldcB);
-  else if (flags & TRANS_B) gemmNT(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
+  else if (flags & TRANS_B) {
+    if (K >= 16 && M >= NT_PACK_MIN_M) gemmNTPacked(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
+    else gemmNT(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
+  }
   else if (flags & TRANS_A) {
     if (K >= 16 && <i64>M * <i64>N >= TN_PACK_MIN_MN) gemmTN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
     else gemmAB(accumulate, M, N, K, A, 4, ldaB, B, ldbB, C, ldcB);
@@ -247,7 +250,12 @@ const STRIP_SCRATCH = memory.data(32, 16);
  */
 export function pack_weights(N: i32, K: i32, w: usize, packed: usize): void {
   if (N <= 0 || K <= 0) return;
-  const kB = <usize>K << 2, stripB = kB << 3;
+  packRowStrips(N, K, w, <usize>K << 2, packed);
+}
+
+/** pack_weights of the block w [N, K] whose rows are ld bytes apart (a block of a wider matrix). */
+function packRowStrips(N: i32, K: i32, w: usize, ld: usize, packed: usize): void {
+  const stripB = <usize>K << 5;
   for (let n0 = 0; n0 < N; n0 += 8) {
     const strip = packed + (<usize>(n0 >> 3)) * stripB;
     const rows = min(8, N - n0);
@@ -255,10 +263,10 @@ export function pack_weights(N: i32, K: i32, w: usize, packed: usize): void {
     for (let j = 0; j < 8; j += 4) {
       const dst = strip + (<usize>j << 2);
       if (j + 4 <= rows) {
-        const r0 = w + <usize>(n0 + j) * kB, r1 = r0 + kB, r2 = r1 + kB, r3 = r2 + kB;
+        const r0 = w + <usize>(n0 + j) * ld, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
         let k = 0;
         // rows r0..r3 at k..k+3 → columns of 4 consecutive strip rows
-        for (; k + 4 <= K; k += 4) transpose4x4(r0 + (<usize>k << 2), kB, dst + (<usize>k << 5), 32);
+        for (; k + 4 <= K; k += 4) transpose4x4(r0 + (<usize>k << 2), ld, dst + (<usize>k << 5), 32);
         for (; k < K; k++) {
           const o = <usize>k << 2, p = dst + (<usize>k << 5);
           store<f32>(p, load<f32>(r0 + o));
@@ -271,7 +279,7 @@ export function pack_weights(N: i32, K: i32, w: usize, packed: usize): void {
         for (let q = 0; q < 4; q++) {
           const n = j + q, col = dst + (<usize>q << 2);
           if (n < rows) {
-            const r = w + <usize>(n0 + n) * kB;
+            const r = w + <usize>(n0 + n) * ld;
             for (let k = 0; k < K; k++) store<f32>(col + (<usize>k << 5), load<f32>(r + (<usize>k << 2)));
           } else {
             for (let k = 0; k < K; k++) store<f32>(col + (<usize>k << 5), 0);
@@ -309,40 +317,58 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
   // C address of column 0 of strip s is C + (8s − n0)·4 (below C for a strip cut at n0: only lanes ≥ n0 are stored).
   const cBase = C - (<usize>n0 << 2);
   const M4 = M & ~3;
+  if (M4 > 0) packedQuads(accumulate, M4, K, A, lda, P, stripB, s0, s1, n0, n1, cBase, ldc);
+  let i = M4;
+  if (M - i >= 2) {
+    packedPair(accumulate, K, A + <usize>i * lda, lda, P, stripB, s0, s1, n0, n1, cBase + <usize>i * ldc, ldc);
+    i += 2;
+  }
+  if (i < M) packedSingle(accumulate, K, A + <usize>i * lda, P, stripB, s0, s1, n0, n1, cBase + <usize>i * ldc);
+}
+
+// The three row loops are functions of their own, not inlined into packedRange: an engine compiles each
+// wasm function on its first call and optimises it once it has run enough, so a GEMV (a batch-1 step)
+// only waits for the single-row loop, a fraction of the code (measured on a process's first predict).
+
+/** Rows [0, M4) of packedRange in blocks of 4 (cBase: C's address of strip 0's column 0). */
+function packedQuads(accumulate: bool, M4: i32, K: i32, A: usize, lda: usize, P: usize, stripB: usize, s0: i32,
+  s1: i32, n0: i32, n1: i32, cBase: usize, ldc: usize): void {
   for (let i = 0; i < M4; i += 4) {
     const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
     for (let s = s0; s < s1; s++) {
       tileP(4, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
     }
   }
-  let i = M4;
-  if (M - i >= 2) {
-    const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
-    let s = s0;
-    for (; s + 2 <= s1; s += 2) {
-      tileP(2, 2, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
-        max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
-    }
-    if (s < s1) {
-      tileP(2, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
-        max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
-    }
-    i += 2;
+}
+
+/** A leftover pair of rows a, a + lda into cr, cr + ldc. */
+function packedPair(accumulate: bool, K: i32, a: usize, lda: usize, P: usize, stripB: usize, s0: i32, s1: i32,
+  n0: i32, n1: i32, cr: usize, ldc: usize): void {
+  let s = s0;
+  for (; s + 2 <= s1; s += 2) {
+    tileP(2, 2, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
+      max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
   }
-  if (i < M) {
-    const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
-    let s = s0;
-    for (; s + 3 <= s1; s += 3) {
-      tileP(1, 3, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
-        max(n0 - 8 * s, 0), min(n1 - 8 * (s + 2), 8));
-    }
-    if (s + 2 == s1) {
-      tileP(1, 2, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
-        max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
-    } else if (s + 1 == s1) {
-      tileP(1, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
-        max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
-    }
+  if (s < s1) {
+    tileP(2, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
+      max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
+  }
+}
+
+/** A leftover single row a into cr (the GEMV of a batch-1 step). */
+function packedSingle(accumulate: bool, K: i32, a: usize, P: usize, stripB: usize, s0: i32, s1: i32, n0: i32,
+  n1: i32, cr: usize): void {
+  let s = s0;
+  for (; s + 3 <= s1; s += 3) {
+    tileP(1, 3, accumulate, K, a, 0, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), 0,
+      max(n0 - 8 * s, 0), min(n1 - 8 * (s + 2), 8));
+  }
+  if (s + 2 == s1) {
+    tileP(1, 2, accumulate, K, a, 0, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), 0,
+      max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
+  } else if (s + 1 == s1) {
+    tileP(1, 1, accumulate, K, a, 0, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), 0,
+      max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
   }
 }
 
@@ -426,46 +452,67 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
   for (let j = lo; j < hi; j++) put(c + (<usize>j << 2), load<f32>(STRIP_SCRATCH + (<usize>j << 2)), accumulate);
 }
 
-// ---- TN over packed panels ----------------------------------------------------------------------
+// ---- TN and NT over packed panels ----------------------------------------------------------------
 //
 // The weight gradients of training (dW += dpreᵀ·x over all T·B rows) are TN products with a long K.
 // Read in place, each k step of a tile touches a new row of A and of B, lda and ldb apart (4 KB apart
 // for an LSTM's dpre at H = 256: every row of A maps to the same L1 set), and the tile ran at ~14 GFLOP/s.
 // So gemmTN copies both operands into the packed path's layout first (GotoBLAS style), per block of
-// TN_KC rows of K: B's columns into strips [kc][8] (what pack_weights makes of a weight), A's columns
+// PANEL_KC rows of K: B's columns into strips [kc][8] (what pack_weights makes of a weight), A's columns
 // transposed into rows [mc][kc]; packedRange then runs C (+)= A_blockᵀ·B_block over them. Measured at
 // M = 1024, N = 256, K = 3168 (W6's dW_hh): 13–15 → 18–25 GFLOP/s; the copies are O((M + N)·K) against
 // O(M·N·K) work. Small products (M·N < 64·64, or K < 16) stay with gemmAB's in-place loop, which was
 // faster there (16×16, 32×32, 24×40: the packed path took 1.1–1.5× the time; 64×32×2048 the same; from
 // 128×128 on, packing wins).
+//
+// NT with enough rows (x·Wᵀ from a weight that was not packed beforehand) goes the same way with less to
+// do: B [N, K] is a weight, packed block by block as pack_weights would, and A's rows are already what
+// packedRange reads. gemmNT's dot products need a horizontal sum per element and load A and B alike;
+// the packed tile broadcasts A and streams B.
 
 const TN_PACK_MIN_MN: i64 = 64 * 64;
-/** K rows per block, and the widest B and A blocks (C columns, C rows) that one packed block holds. */
-const TN_KC = 256, TN_NC = 256, TN_MC = 64;
+const NT_PACK_MIN_M = 16;
+/** K rows per block, and the widest B block (C columns) that one packed block holds. */
+const PANEL_KC = 256, PANEL_NC = 256;
+/** The widest A block (C rows) of gemmTN's transposed rows. */
+const TN_MC = 64;
 /**
  * Floats of padding after each transposed A row: rows kc floats apart (1 KB) would fall into a handful of
  * L1 sets while the transpose writes them 16 bytes at a time.
  */
 const TN_A_PAD = 4;
 /** The packed blocks: static, because the core never allocates (B strips 256 KB, A rows 65 KB). */
-const TN_B = memory.data(TN_KC * TN_NC * 4, 16);
-const TN_A = memory.data((TN_KC + TN_A_PAD) * TN_MC * 4, 16);
+const PANEL_B = memory.data(PANEL_KC * PANEL_NC * 4, 16);
+const TN_A = memory.data((PANEL_KC + TN_A_PAD) * TN_MC * 4, 16);
 
 /** C[M, N] (+)= A[K, M]ᵀ·B[K, N] through packed blocks; byte strides lda, ldb, ldc; M, N, K ≥ 1. */
 function gemmTN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
-  for (let k0 = 0; k0 < K; k0 += TN_KC) {
-    const kc = min(TN_KC, K - k0);
+  for (let k0 = 0; k0 < K; k0 += PANEL_KC) {
+    const kc = min(PANEL_KC, K - k0);
     const acc = accumulate || k0 > 0; // the first block overwrites when asked to
     const a = A + <usize>k0 * lda, b = B + <usize>k0 * ldb;
-    for (let j0 = 0; j0 < N; j0 += TN_NC) {
-      const nc = min(TN_NC, N - j0);
-      packColumnStrips(kc, nc, b + (<usize>j0 << 2), ldb, TN_B);
+    for (let j0 = 0; j0 < N; j0 += PANEL_NC) {
+      const nc = min(PANEL_NC, N - j0);
+      packColumnStrips(kc, nc, b + (<usize>j0 << 2), ldb, PANEL_B);
       for (let i0 = 0; i0 < M; i0 += TN_MC) {
         const mc = min(TN_MC, M - i0);
         const aStride = <usize>(kc + TN_A_PAD) << 2;
         transposeBlock(kc, mc, a + (<usize>i0 << 2), lda, TN_A, aStride);
-        packedRange(acc, mc, kc, TN_A, aStride, TN_B, 0, nc, C + <usize>i0 * ldc + (<usize>j0 << 2), ldc);
+        packedRange(acc, mc, kc, TN_A, aStride, PANEL_B, 0, nc, C + <usize>i0 * ldc + (<usize>j0 << 2), ldc);
       }
+    }
+  }
+}
+
+/** C[M, N] (+)= A[M, K]·B[N, K]ᵀ through packed blocks of B; byte strides lda, ldb, ldc; M, N, K ≥ 1. */
+function gemmNTPacked(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
+  for (let k0 = 0; k0 < K; k0 += PANEL_KC) {
+    const kc = min(PANEL_KC, K - k0);
+    const acc = accumulate || k0 > 0;
+    for (let j0 = 0; j0 < N; j0 += PANEL_NC) {
+      const nc = min(PANEL_NC, N - j0);
+      packRowStrips(nc, kc, B + <usize>j0 * ldb + (<usize>k0 << 2), ldb, PANEL_B);
+      packedRange(acc, M, kc, A + (<usize>k0 << 2), lda, PANEL_B, 0, nc, C + (<usize>j0 << 2), ldc);
     }
   }
 }

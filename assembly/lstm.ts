@@ -88,12 +88,23 @@ export function lstm_backward(act: i32, ract: i32, reverse: i32, T: i32, B: i32,
 
 /**
  * One step's pass. The default pair (act tanh, ract sigmoid) gets its own copy with the activations
- * inlined; other codes run the same loop with the code switch evaluated per vector.
+ * inlined; other codes run the same loop with the code switch evaluated per vector. The two copies are
+ * functions of their own, so a model compiles (and the engine optimises) only the one it runs.
  */
 function forwardStep(act: i32, ract: i32, lengths: usize, t: i32, B: i32, H: i32, g: usize, b_ih: usize,
   b_hh: usize, hPrev: usize, cPrev: usize, h: usize, c: usize): void {
-  if (act == ACT_TANH && ract == ACT_SIGMOID) forwardRows(ACT_TANH, ACT_SIGMOID, lengths, t, B, H, g, b_ih, b_hh, hPrev, cPrev, h, c);
-  else forwardRows(act, ract, lengths, t, B, H, g, b_ih, b_hh, hPrev, cPrev, h, c);
+  if (act == ACT_TANH && ract == ACT_SIGMOID) forwardDefault(lengths, t, B, H, g, b_ih, b_hh, hPrev, cPrev, h, c);
+  else forwardAny(act, ract, lengths, t, B, H, g, b_ih, b_hh, hPrev, cPrev, h, c);
+}
+
+function forwardDefault(lengths: usize, t: i32, B: i32, H: i32, g: usize, b_ih: usize, b_hh: usize, hPrev: usize,
+  cPrev: usize, h: usize, c: usize): void {
+  forwardRows(ACT_TANH, ACT_SIGMOID, lengths, t, B, H, g, b_ih, b_hh, hPrev, cPrev, h, c);
+}
+
+function forwardAny(act: i32, ract: i32, lengths: usize, t: i32, B: i32, H: i32, g: usize, b_ih: usize,
+  b_hh: usize, hPrev: usize, cPrev: usize, h: usize, c: usize): void {
+  forwardRows(act, ract, lengths, t, B, H, g, b_ih, b_hh, hPrev, cPrev, h, c);
 }
 
 /**

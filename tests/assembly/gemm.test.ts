@@ -2,7 +2,7 @@
 //
 // Shapes cover every path of a register-blocked SIMD kernel: empty (M = 0, N = 0, K = 0), single
 // elements, sizes that are not multiples of 4 or 8 (SIMD and tile tails), exactly one tile, and several
-// tiles (37, 70), and TN's packed blocks (K > 256, M > 64, N > 256, each with a remainder). Every shape
+// tiles (37, 70), and the packed blocks of TN and NT (K > 256, M > 64, N > 256, each with a remainder). Every shape
 // runs NN, NT and TN, overwriting and accumulating, with tight and padded row strides. Padding between
 // rows is filled with NaN in A and B (a kernel that reads it poisons C) and with a sentinel in C (a
 // kernel that writes it is caught).
@@ -25,9 +25,10 @@ import { assertClose, FORWARD_TOL } from '../helpers/compare.ts';
 const SHAPES: [number, number, number][] = [
   [0, 5, 3], [5, 0, 3], [4, 6, 0], [0, 0, 0], [1, 1, 1], [1, 7, 1], [7, 1, 5], [1, 1, 13],
   [3, 5, 7], [4, 4, 4], [8, 8, 8], [5, 9, 6], [16, 16, 16], [13, 17, 29], [37, 70, 45], [70, 37, 1], [33, 65, 70],
-  // TN's packed path (M·N ≥ 4096, K ≥ 16): several K blocks of 256 (the last one short), several row
-  // blocks of 64 with 1–3 leftover rows, several column blocks of 256 with a cut last strip; K = 257 (one
-  // row in the last block); a leftover pair of rows; the smallest packed product, K = 16.
+  // The packed paths (TN: M·N ≥ 4096, K ≥ 16; NT: M ≥ 16, K ≥ 16, so [16, 16, 16], [37, 70, 45] and
+  // [33, 65, 70] above take it too, and [13, 17, 29] does not): several K blocks of 256 (the last one
+  // short), several row blocks of 64 with 1–3 leftover rows, several column blocks of 256 with a cut last
+  // strip; K = 257 (one row in the last block); a leftover pair of rows; the smallest packed product, K = 16.
   [67, 270, 300], [258, 17, 520], [64, 64, 257], [66, 65, 16],
 ];
 const SENTINEL = 12345;

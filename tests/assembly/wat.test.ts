@@ -5,11 +5,13 @@
 // `(func $assembly/<file>/<name>` of its own, but the exports that are thin wrappers contain no vector
 // code themselves: rnn_forward and dense_forward call $assembly/gemm/sgemm and
 // $assembly/activations/bias_act, act_forward calls bias_act, and sgemm dispatches to
-// $assembly/gemm/packedRange, $assembly/gemm/gemmNT and $assembly/gemm/gemmAB (too big to inline), which
+// $assembly/gemm/packedRange (whose row loops $assembly/gemm/packedQuads, packedPair and packedSingle
+// are functions of their own), $assembly/gemm/gemmNT and $assembly/gemm/gemmAB (too big to inline), which
 // hold the register-blocked tiles; the forward kernels reach packedRange and gemmNT through
-// $assembly/gemm/gemm_wt (packed weights or not). The cells keep their per-step gate passes as functions of their own file (lstm_forward calls
-// $assembly/lstm/forwardStep, gru_backward calls $assembly/gru/afterBackStep, ...: one call per time
-// step, each holding the inlined vector loop over the step's [B, G] slice). So the test asserts f32x4
+// $assembly/gemm/gemm_wt (packed weights or not). The cells keep their per-step gate passes as functions
+// of their own file (lstm_forward calls $assembly/lstm/forwardDefault or forwardAny, gru_backward calls
+// $assembly/gru/afterBackStep, ...: one call per time step, each holding the inlined vector loop over the
+// step's [B, G] slice). So the test asserts f32x4
 // instructions in the functions that do the arithmetic, and, for each hot export, in the functions it
 // reaches through `call`, so a kernel that lost its SIMD path (or was rewired to a scalar helper) fails
 // here instead of passing quietly.
@@ -42,9 +44,12 @@ function reachable(name: string): Set<string> {
 
 const hasSimd = (body: string) => /\bf32x4\.(mul|add)\b/.test(body);
 
+/** packedRange's row loops (blocks of 4 rows, a leftover pair, a leftover single row): the packed tiles. */
+const PACKED_ROW_LOOPS = ['assembly/gemm/packedQuads', 'assembly/gemm/packedPair', 'assembly/gemm/packedSingle'];
+
 test('the arithmetic functions of the hot kernels are SIMD (f32x4.mul / f32x4.add in their own body)', () => {
-  for (const name of ['assembly/gemm/packedRange', 'assembly/gemm/gemmNT', 'assembly/gemm/gemmAB', 'assembly/activations/bias_act', 'assembly/activations/act_grad',
-    'assembly/lstm/forwardStep', 'assembly/lstm/backwardStep', 'assembly/gru/afterStep', 'assembly/gru/beforeGatesStep',
+  for (const name of [...PACKED_ROW_LOOPS, 'assembly/gemm/gemmNT', 'assembly/gemm/gemmAB', 'assembly/activations/bias_act', 'assembly/activations/act_grad',
+    'assembly/lstm/forwardDefault', 'assembly/lstm/forwardAny', 'assembly/lstm/backwardStep', 'assembly/gru/afterStep', 'assembly/gru/beforeGatesStep',
     'assembly/gru/beforeStateStep', 'assembly/gru/afterBackStep', 'assembly/gru/beforeStateBackStep',
     'assembly/gru/beforeGatesBackStep']) {
     const body = funcs.get(name);
@@ -61,17 +66,25 @@ test('every hot export reaches SIMD code', () => {
     const simd = [...reachable(fn)].filter((f) => hasSimd(funcs.get(f)!));
     assert.ok(simd.length > 0, `${exp} reaches no function with f32x4 arithmetic`);
   }
-  // sgemm must reach all three layouts' tiles and the packed ones, not just one of them.
+  // sgemm must reach all three layouts' tiles and the packed ones, not just one of them, and the TN and
+  // NT paths that pack their operands block by block (gemmTN; NT's path is inlined into sgemm, so it
+  // shows as the call to packRowStrips).
   const sgemm = reachable(exportsMap.get('sgemm')!);
-  assert.ok(sgemm.has('assembly/gemm/gemmNT') && sgemm.has('assembly/gemm/gemmAB') && sgemm.has('assembly/gemm/packedRange'));
+  for (const name of ['gemmNT', 'gemmAB', 'packedRange', 'gemmTN', 'packRowStrips']) {
+    assert.ok(sgemm.has(`assembly/gemm/${name}`), `sgemm does not reach ${name}`);
+  }
 });
 
 test('the packed GEMM is register-tiled SIMD and every forward kernel reaches it (and the unpacked NT fallback)', () => {
-  const body = funcs.get('assembly/gemm/packedRange');
-  assert.ok(body, 'assembly/gemm/packedRange is missing from release.wat (renamed or inlined? update this test)');
   // The strips are read with v128 loads and the A elements broadcast (4×8, 2×16 and 1×24 tiles).
-  assert.ok(/\bv128\.load32_splat\b/.test(body) && /\bv128\.load\b/.test(body), 'packedRange has no v128 strip loads / A broadcasts');
-  assert.ok((body.match(/\bf32x4\.mul\b/g) ?? []).length >= 8 + 8 + 6, 'packedRange lost one of its register tiles');
+  const tiles: [string, number][] = [['assembly/gemm/packedQuads', 8], ['assembly/gemm/packedPair', 8], ['assembly/gemm/packedSingle', 6]];
+  for (const [name, accumulators] of tiles) {
+    const body = funcs.get(name);
+    assert.ok(body, `${name} is missing from release.wat (renamed or inlined? update this test)`);
+    assert.ok(/\bv128\.load32_splat\b/.test(body) && /\bv128\.load\b/.test(body), `${name} has no v128 strip loads / A broadcasts`);
+    assert.ok((body.match(/\bf32x4\.mul\b/g) ?? []).length >= accumulators, `${name} lost its register tile`);
+    assert.ok(reachable('assembly/gemm/packedRange').has(name), `packedRange does not call ${name}`);
+  }
   for (const exp of ['rnn_forward', 'lstm_forward', 'gru_forward', 'dense_forward']) {
     const seen = reachable(exportsMap.get(exp)!);
     assert.ok(seen.has('assembly/gemm/packedRange'), `${exp} does not reach the packed GEMM`);
