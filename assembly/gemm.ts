@@ -317,58 +317,40 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
   // C address of column 0 of strip s is C + (8s − n0)·4 (below C for a strip cut at n0: only lanes ≥ n0 are stored).
   const cBase = C - (<usize>n0 << 2);
   const M4 = M & ~3;
-  if (M4 > 0) packedQuads(accumulate, M4, K, A, lda, P, stripB, s0, s1, n0, n1, cBase, ldc);
-  let i = M4;
-  if (M - i >= 2) {
-    packedPair(accumulate, K, A + <usize>i * lda, lda, P, stripB, s0, s1, n0, n1, cBase + <usize>i * ldc, ldc);
-    i += 2;
-  }
-  if (i < M) packedSingle(accumulate, K, A + <usize>i * lda, P, stripB, s0, s1, n0, n1, cBase + <usize>i * ldc);
-}
-
-// The three row loops are functions of their own, not inlined into packedRange: an engine compiles each
-// wasm function on its first call and optimises it once it has run enough, so a GEMV (a batch-1 step)
-// only waits for the single-row loop, a fraction of the code (measured on a process's first predict).
-
-/** Rows [0, M4) of packedRange in blocks of 4 (cBase: C's address of strip 0's column 0). */
-function packedQuads(accumulate: bool, M4: i32, K: i32, A: usize, lda: usize, P: usize, stripB: usize, s0: i32,
-  s1: i32, n0: i32, n1: i32, cBase: usize, ldc: usize): void {
   for (let i = 0; i < M4; i += 4) {
     const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
     for (let s = s0; s < s1; s++) {
       tileP(4, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
     }
   }
-}
-
-/** A leftover pair of rows a, a + lda into cr, cr + ldc. */
-function packedPair(accumulate: bool, K: i32, a: usize, lda: usize, P: usize, stripB: usize, s0: i32, s1: i32,
-  n0: i32, n1: i32, cr: usize, ldc: usize): void {
-  let s = s0;
-  for (; s + 2 <= s1; s += 2) {
-    tileP(2, 2, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
-      max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
+  let i = M4;
+  if (M - i >= 2) {
+    const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
+    let s = s0;
+    for (; s + 2 <= s1; s += 2) {
+      tileP(2, 2, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
+        max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
+    }
+    if (s < s1) {
+      tileP(2, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
+        max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
+    }
+    i += 2;
   }
-  if (s < s1) {
-    tileP(2, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
-      max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
-  }
-}
-
-/** A leftover single row a into cr (the GEMV of a batch-1 step). */
-function packedSingle(accumulate: bool, K: i32, a: usize, P: usize, stripB: usize, s0: i32, s1: i32, n0: i32,
-  n1: i32, cr: usize): void {
-  let s = s0;
-  for (; s + 3 <= s1; s += 3) {
-    tileP(1, 3, accumulate, K, a, 0, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), 0,
-      max(n0 - 8 * s, 0), min(n1 - 8 * (s + 2), 8));
-  }
-  if (s + 2 == s1) {
-    tileP(1, 2, accumulate, K, a, 0, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), 0,
-      max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
-  } else if (s + 1 == s1) {
-    tileP(1, 1, accumulate, K, a, 0, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), 0,
-      max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
+  if (i < M) {
+    const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
+    let s = s0;
+    for (; s + 3 <= s1; s += 3) {
+      tileP(1, 3, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
+        max(n0 - 8 * s, 0), min(n1 - 8 * (s + 2), 8));
+    }
+    if (s + 2 == s1) {
+      tileP(1, 2, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
+        max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
+    } else if (s + 1 == s1) {
+      tileP(1, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
+        max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
+    }
   }
 }
 
