@@ -54,15 +54,14 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
 
 /**
  * C[M, n1 − n0] (+)= A[M, K]·W[n0..n1, :]ᵀ, the forward's x·Wᵀ over rows n0..n1 − 1 of a weight W [·, K]:
- * from its packed copy pw (pack_weights of the whole W) when pw ≠ 0, else from w (row-major, NT).
- * lda, ldc in elements. The cells and dense_forward call this, so each has one code path for both.
+ * from its packed copy pw (pack_weights of the whole W) when pw ≠ 0, else from w (row-major) as sgemm's
+ * NT product. lda, ldc in elements. The cells and dense_forward call this, so each has one code path for both.
  */
 export function gemm_wt(accumulate: bool, M: i32, K: i32, A: usize, lda: i32, w: usize, pw: usize, n0: i32, n1: i32,
   C: usize, ldc: i32): void {
   if (M <= 0 || n1 <= n0) return;
-  const ldaB = <usize>lda << 2, ldcB = <usize>ldc << 2;
-  if (pw) packedRange(accumulate, M, K, A, ldaB, pw, n0, n1, C, ldcB);
-  else gemmNT(accumulate, M, n1 - n0, K, A, ldaB, w + ((<usize>n0 * <usize>K) << 2), <usize>K << 2, C, ldcB);
+  if (pw) packedRange(accumulate, M, K, A, <usize>lda << 2, pw, n0, n1, C, <usize>ldc << 2);
+  else sgemm(TRANS_B | (accumulate ? ACCUMULATE : 0), M, n1 - n0, K, A, lda, w + ((<usize>n0 * <usize>K) << 2), K, C, ldc);
 }
 
 /** sum over k < K of a[k·aK] · b[k·bK] (byte steps), in f32: the scalar edges of both loop nests. */

@@ -170,6 +170,8 @@ interface Sample {
 }
 
 /**
+ * Starts `node <args>` in `dir`; resolves when it exits, with the time its RESULT line arrived and its DATA line.
+ *
  * The programs run as applications are started, `node program.mjs`, without this process's flags. run.sh
  * gives every bench process Node 20's --experimental-wasm-relaxed-simd, so that the throughput workloads
  * measure the core browsers load; but Node's code cache for its own built-in modules is tied to V8's flags,
@@ -177,8 +179,6 @@ interface Sample {
  * which adds 15–20 ms to any cold start, recur's and each peer's alike, and no application pays (Node 22
  * and browsers have relaxed SIMD without a flag). On Node 20 recur then loads its plain core.
  */
-
-/** Starts `node <args>` in `dir`; resolves when it exits, with the time its RESULT line arrived and its DATA line. */
 function spawnTimed(dir: string, args: string[]): Promise<{ sample: Sample; data?: { y: string; drawn: Record<string, string> | false } }> {
   return new Promise((resolve, reject) => {
     let out = '', err = '';

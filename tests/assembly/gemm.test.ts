@@ -2,10 +2,10 @@
 //
 // Shapes cover every path of a register-blocked SIMD kernel: empty (M = 0, N = 0, K = 0), single
 // elements, sizes that are not multiples of 4 or 8 (SIMD and tile tails), exactly one tile, and several
-// tiles (37, 70), and the packed blocks of TN and NT (K > 256, M > 64, N > 256, each with a remainder). Every shape
-// runs NN, NT and TN, overwriting and accumulating, with tight and padded row strides. Padding between
-// rows is filled with NaN in A and B (a kernel that reads it poisons C) and with a sentinel in C (a
-// kernel that writes it is caught).
+// tiles (37, 70), and the packed blocks of TN and NT (K > 256, M > 64, N > 256, each with a remainder).
+// Every shape runs NN, NT and TN, overwriting and accumulating, with tight and padded row strides. Padding
+// between rows is filled with NaN in A and B (a kernel that reads it poisons C) and with a sentinel in C
+// (a kernel that writes it is caught).
 //
 // Packed weights: pack_weights's layout element by element (odd N and K, zero columns past N, nothing
 // written past packedFloats), and sgemm PackedB (x·Wᵀ from the packed W) against the reference NT product

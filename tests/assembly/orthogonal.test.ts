@@ -13,6 +13,7 @@ import { orthogonalQOn } from '../../src/initializers.ts';
 import { BUILDS, loadCore } from '../helpers/core.ts';
 import { Rng } from '../helpers/random.ts';
 import { orthonormalityError } from '../helpers/orthonormality.ts';
+import { compareTensors } from '../helpers/compare.ts';
 
 const SHAPES: [number, number][] = [[1, 1], [2, 1], [5, 1], [3, 3], [7, 7], [12, 3], [33, 33], [96, 32], [97, 31], [512, 128]];
 const TOL = 1e-12;
@@ -26,10 +27,9 @@ function coreQ(core: Core, a: Float64Array, m: number, n: number): Float64Array 
   return new Float64Array(core.kernels.memory.buffer, pq, a.length).slice();
 }
 
+/** max |a − b|: compareTensors with a floor of 1, which no entry of an orthonormal Q exceeds, so unscaled. */
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
+  return compareTensors(a, b, 1).error;
 }
 
 for (const build of BUILDS) {

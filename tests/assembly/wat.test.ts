@@ -10,10 +10,9 @@
 // $assembly/gemm/gemm_wt (packed weights or not). The cells keep their per-step gate passes as functions
 // of their own file (lstm_forward calls $assembly/lstm/forwardDefault or forwardAny, gru_backward calls
 // $assembly/gru/afterBackStep, ...: one call per time step, each holding the inlined vector loop over the
-// step's [B, G] slice). So the test asserts f32x4
-// instructions in the functions that do the arithmetic, and, for each hot export, in the functions it
-// reaches through `call`, so a kernel that lost its SIMD path (or was rewired to a scalar helper) fails
-// here instead of passing quietly.
+// step's [B, G] slice). So the test asserts f32x4 instructions in the functions that do the arithmetic,
+// and, for each hot export, in the functions it reaches through `call`, so a kernel that lost its SIMD
+// path (or was rewired to a scalar helper) fails here instead of passing quietly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
