@@ -12,6 +12,8 @@
 // - NN and small TN (gemmAB): C rows are built 8 (or 16) columns at a time from rows of B; each A element
 //   is broadcast (v128.load32_splat) and multiplied into them. NN and TN differ only in where A(i, k)
 //   lives (A + i·lda + k vs A + k·lda + i), so the loop takes the byte steps of A along i and along k.
+//   NN with 32 columns or more (gemmNN) first interleaves each block of 4 rows of A, as packedRange does
+//   (see "interleaved rows of A" below).
 // - NT (gemmNT, the hot x·Wᵀ): rows of A and rows of B are both contiguous in k, so each C element is
 //   a dot product: v128 partial sums over k in steps of 4, one horizontal sum at the end, scalar K tail.
 //
@@ -49,6 +51,7 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
     if (K >= 16 && <i64>M * <i64>N >= TN_PACK_MIN_MN) gemmTN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
     else gemmAB(accumulate, M, N, K, A, 4, ldaB, B, ldbB, C, ldcB);
   }
+  else if (N >= 8 * INTERLEAVE_MIN_TILES) gemmNN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
   else gemmAB(accumulate, M, N, K, A, ldaB, 4, B, ldbB, C, ldcB);
 }
 
@@ -82,6 +85,26 @@ function gemmAB(accumulate: bool, M: i32, N: i32, K: i32, A: usize, aI: usize, a
   let i = 0;
   for (; i + 4 <= M; i += 4) rowsAB(4, 2, accumulate, N, K, A + <usize>i * aI, aI, aK, B, ldb, C + <usize>i * ldc, ldc);
   for (; i < M; i++) rowsAB(1, 4, accumulate, N, K, A + <usize>i * aI, aI, aK, B, ldb, C + <usize>i * ldc, ldc);
+}
+
+/**
+ * NN: A [M, K], B [K, N], C [M, N] with byte row strides lda, ldb, ldc. Blocks of 4 rows interleave their
+ * rows of A (a K chunk at a time) for tileP4, which then runs over B's rows 8 columns at a time; the last
+ * N % 8 columns and the last M % 4 rows are gemmAB's.
+ */
+function gemmNN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
+  const M4 = M & ~3, N8 = N & ~7;
+  for (let i = 0; i < M4; i += 4) {
+    const a = A + <usize>i * lda, c = C + <usize>i * ldc;
+    for (let k0 = 0; k0 == 0 || k0 < K; k0 += PANEL_A_KC) { // once when K = 0: C = 0 (or unchanged)
+      const kc = min(PANEL_A_KC, K - k0), acc = accumulate || k0 > 0;
+      interleaveRows4(kc, a + (<usize>k0 << 2), lda, PANEL_A);
+      const b = B + <usize>k0 * ldb;
+      for (let j = 0; j < N8; j += 8) tileP4(acc, kc, PANEL_A, b + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc, 0, 8);
+    }
+    if (N8 < N) rowsAB(4, 2, accumulate, N - N8, K, a, lda, 4, B + (<usize>N8 << 2), ldb, c + (<usize>N8 << 2), ldc);
+  }
+  if (M4 < M) gemmAB(accumulate, M - M4, N, K, A + <usize>M4 * lda, lda, 4, B, ldb, C + <usize>M4 * ldc, ldc);
 }
 
 /** R rows of C (R = 4 or 1): tiles of V vectors (4·V columns), then single vectors, then scalar columns. */
@@ -228,12 +251,19 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
 //
 // Tiles (PERF-NOTES #2, V8 has 15 usable SIMD registers and keeps every load of an iteration live):
 // R rows × S strips, accumulator acc<r><s><h> holds C[r, 8s + 4h .. 8s + 4h + 3].
-//   4×1 strip (M ≥ 4): 8 accumulators + 2 strip vectors + 4 broadcasts = 14 registers;
+//   4×1 strip (M ≥ 4): 8 accumulators + 2 strip vectors + 4 broadcasts = 14 registers (tileP4 over
+//     interleaved rows of A when a block of 4 rows has 4 strips or more, else tileP in place);
 //   2×2 strips (a leftover pair of rows): 8 + 4 + 2 = 14;
 //   1×3 strips (a leftover single row, GEMV): 6 + 6 + 1 = 13 (1×4 spills: 20 vs 40 GFLOP/s);
 // then narrower tiles of the same code for the last strips. Loop order: row blocks outer, strips inner
 // (the 4 rows of A stay in L1 while the strips stream from L2, and C is written row block by row block);
 // strips outer measured the same at 64×512×160 and 32×512×128 and 12% slower at 2048×512×32.
+//
+// Interleaved rows of A: read in place, the 4 rows of a tile are lda apart, and each k step takes an
+// address computation per row beside its loads (V8 does not fold a register stride into the address).
+// Copied first into a [kc][4] panel (a 4×4 transpose per 4 k), the 4 broadcasts of a k step are at fixed
+// offsets from one pointer: 0.86–0.95× the time of the GEMM at 32×512×128, 64×512×160 and 2048×128×32,
+// relaxed core; the copy is 1/(2·strips) of the tile's loads.
 //
 // Column ranges: packedRange computes columns [n0, n1) of x·Wᵀ into C (C column 0 = W row n0). n0 need
 // not be a multiple of 8 (GRU's n block at 2H when H % 4 ≠ 0): the strips that the range cuts are
@@ -242,6 +272,15 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
 
 /** Scratch for the lane-by-lane stores of cut strips (2 vectors). */
 const STRIP_SCRATCH = memory.data(32, 16);
+/**
+ * Blocks of 4 rows of A are interleaved into PANEL_A ([kc][4], a K chunk of at most PANEL_A_KC at a time:
+ * 8 KB, which stays in L1 beside a strip) for tileP4 when they have at least INTERLEAVE_MIN_TILES tiles of 8
+ * columns to run over it. With fewer, the copy costs more than it saves (measured, 4 rows: 1.05–1.3× the
+ * time at 8–24 columns; 0.86–0.94× from 64 on).
+ */
+const INTERLEAVE_MIN_TILES = 4;
+const PANEL_A_KC = 512;
+const PANEL_A = memory.data(PANEL_A_KC * 16, 16);
 
 /**
  * packed [ceil(N/8)][K][8] = W [N, K] regrouped: packed[s][k][j] = W[8s + j, k], 0 for 8s + j ≥ N
@@ -316,10 +355,19 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
   // C address of column 0 of strip s is C + (8s − n0)·4 (below C for a strip cut at n0: only lanes ≥ n0 are stored).
   const cBase = C - (<usize>n0 << 2);
   const M4 = M & ~3;
+  const interleave = s1 - s0 >= INTERLEAVE_MIN_TILES;
   for (let i = 0; i < M4; i += 4) {
     const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
-    for (let s = s0; s < s1; s++) {
-      tileP(4, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
+    if (interleave) {
+      for (let k0 = 0; k0 == 0 || k0 < K; k0 += PANEL_A_KC) { // once when K = 0: C = 0 (or unchanged)
+        const kc = min(PANEL_A_KC, K - k0), acc = accumulate || k0 > 0; // the first chunk overwrites when asked to
+        interleaveRows4(kc, a + (<usize>k0 << 2), lda, PANEL_A);
+        packedRows4(acc, kc, PANEL_A, P + (<usize>k0 << 5), stripB, n0, n1, C + <usize>i * ldc, ldc);
+      }
+    } else {
+      for (let s = s0; s < s1; s++) {
+        tileP(4, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
+      }
     }
   }
   let i = M4;
@@ -350,6 +398,18 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
       tileP(1, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
         max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
     }
+  }
+}
+
+/**
+ * Four rows of C[·, n1 − n0] (+)= A·W[n0..n1, :]ᵀ over K = kc, with the rows of A interleaved at a4 ([kc][4],
+ * interleaveRows4): one tileP4 per strip. P points at k = 0 of the strips of W that are used (strip s at
+ * P + s·stripB); c is row 0 of the block in C, ldc its byte stride.
+ */
+function packedRows4(accumulate: bool, kc: i32, a4: usize, P: usize, stripB: usize, n0: i32, n1: i32, c: usize, ldc: usize): void {
+  const cBase = c - (<usize>n0 << 2); // as in packedRange
+  for (let s = n0 >> 3, s1 = (n1 + 7) >> 3; s < s1; s++) {
+    tileP4(accumulate, kc, a4, P + <usize>s * stripB, 32, cBase + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
   }
 }
 
@@ -412,6 +472,49 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
     putStrip(c + 32, a010, a011, lo1, hi1, accumulate);
     if (R > 1) putStrip(c + ldc + 32, a110, a111, lo1, hi1, accumulate);
     if (S > 2) putStrip(c + 64, a020, a021, 0, hiLast, accumulate);
+  }
+}
+
+/**
+ * A 4×8 tile of C: its 4 rows of A interleaved at a4 ([kc][4]: a4[k][r] = A[r, k], interleaveRows4), its 8
+ * columns of B at p, p + pK, p + 2·pK, … (one packed strip: pK = 32 bytes; 8 columns of a row-major B: pK =
+ * its row stride). Every load is at a fixed offset from one of two pointers; reading A's rows in place
+ * took an address computation per row and k step, which cost ~10% here (measured). c, lo, hi as in tileP.
+ */
+// @ts-ignore: decorator
+@inline function tileP4(accumulate: bool, kc: i32, a4: usize, p: usize, pK: usize, c: usize, ldc: usize, lo: i32, hi: i32): void {
+  let c00 = zero(), c01 = zero(), c10 = zero(), c11 = zero(), c20 = zero(), c21 = zero(), c30 = zero(), c31 = zero();
+  const end = a4 + (<usize>kc << 4);
+  for (let a = a4; a < end; a += 16, p += pK) {
+    const b0 = v128.load(p), b1 = v128.load(p, 16);
+    const x0 = v128.load32_splat(a), x1 = v128.load32_splat(a, 4);
+    const x2 = v128.load32_splat(a, 8), x3 = v128.load32_splat(a, 12);
+    c00 = madd(c00, x0, b0);
+    c01 = madd(c01, x0, b1);
+    c10 = madd(c10, x1, b0);
+    c11 = madd(c11, x1, b1);
+    c20 = madd(c20, x2, b0);
+    c21 = madd(c21, x2, b1);
+    c30 = madd(c30, x3, b0);
+    c31 = madd(c31, x3, b1);
+  }
+  putStrip(c, c00, c01, lo, hi, accumulate);
+  putStrip(c + ldc, c10, c11, lo, hi, accumulate);
+  putStrip(c + 2 * ldc, c20, c21, lo, hi, accumulate);
+  putStrip(c + 3 * ldc, c30, c31, lo, hi, accumulate);
+}
+
+/** dst [kc][4] = the 4 rows src [4, kc] (byte stride ld) interleaved: dst[k][r] = src[r][k]. */
+function interleaveRows4(kc: i32, src: usize, ld: usize, dst: usize): void {
+  const k4 = kc & ~3;
+  let k = 0;
+  for (; k < k4; k += 4) transpose4x4(src + (<usize>k << 2), ld, dst + (<usize>k << 4), 16);
+  for (; k < kc; k++) {
+    const o = <usize>k << 2, d = dst + (<usize>k << 4);
+    store<f32>(d, load<f32>(src + o));
+    store<f32>(d, load<f32>(src + ld + o), 4);
+    store<f32>(d, load<f32>(src + 2 * ld + o), 8);
+    store<f32>(d, load<f32>(src + 3 * ld + o), 12);
   }
 }
 

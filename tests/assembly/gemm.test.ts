@@ -10,8 +10,9 @@
 // Packed weights: pack_weights's layout element by element (odd N and K, zero columns past N, nothing
 // written past packedFloats), and sgemm PackedB (x·Wᵀ from the packed W) against the reference NT product
 // of the unpacked W on shapes that take every tile of the packed path: M = 1, 2, 3 (the GEMV and row-pair
-// tiles), 4, 5, 37 (4-row tiles and their leftovers); N = 1, 7, 8, 9, 24, 25, 70 (cut last strips, 1–3
-// strip groups); K = 1, 3, 33; overwrite and accumulate; C padding columns hold a sentinel.
+// tiles), 4, 5, 37 (4-row tiles and their leftovers; with 4 strips or more, over interleaved rows of A);
+// N = 1, 7, 8, 9, 24, 25, 70 (cut last strips, 1–3 strip groups); K = 1, 3, 33, and K = 1100 (interleaved
+// rows in three chunks) and K = 0 there; overwrite and accumulate; C padding columns hold a sentinel.
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +31,9 @@ const SHAPES: [number, number, number][] = [
   // short), several row blocks of 64 with 1–3 leftover rows, several column blocks of 256 with a cut last
   // strip; K = 257 (one row in the last block); a leftover pair of rows; the smallest packed product, K = 16.
   [67, 270, 300], [258, 17, 520], [64, 64, 257], [66, 65, 16],
+  // NN and packed blocks of 4 rows with 32 columns or more interleave A's rows, K in chunks of 512: three
+  // chunks (the last short) with a 4-column and a scalar column tail, and K = 0 there (C = 0 or unchanged).
+  [9, 45, 1100], [5, 33, 0],
 ];
 const SENTINEL = 12345;
 
@@ -111,7 +115,9 @@ for (const build of BUILDS) {
     });
 
     describe('PackedB: C (+)= A·Wᵀ from pack_weights(N, K, W)', () => {
-      for (const M of [1, 2, 3, 4, 5, 37]) for (const N of [1, 7, 8, 9, 24, 25, 70]) for (const K of [1, 3, 33]) {
+      const cases: [number, number, number][] = [[5, 33, 1100], [4, 70, 1100], [5, 33, 0]];
+      for (const M of [1, 2, 3, 4, 5, 37]) for (const N of [1, 7, 8, 9, 24, 25, 70]) for (const K of [1, 3, 33]) cases.push([M, N, K]);
+      for (const [M, N, K] of cases) {
         for (const accumulate of [false, true]) {
           it(`M=${M} N=${N} K=${K}${accumulate ? ' +=' : ''}`, () => {
             const rng = new Rng(M * 7919 + N * 101 + K * 3 + (accumulate ? 1 : 0));

@@ -61,11 +61,12 @@ test('every hot export reaches SIMD code', () => {
     const simd = [...reachable(fn)].filter((f) => hasSimd(funcs.get(f)!));
     assert.ok(simd.length > 0, `${exp} reaches no function with f32x4 arithmetic`);
   }
-  // sgemm must reach all three layouts' tiles and the packed ones, not just one of them, and the TN and
-  // NT paths that pack their operands block by block (gemmTN; NT's path is inlined into sgemm, so it
-  // shows as the call to packRowStrips).
+  // sgemm must reach all three layouts' tiles and the packed ones, not just one of them, the TN and NT
+  // paths that pack their operands block by block (gemmTN; NT's path is inlined into sgemm, so it shows as
+  // the call to packRowStrips), and the 4×8 tiles over interleaved rows of A (gemmNN; packedRows4, which
+  // packedRange calls).
   const sgemm = reachable(exportsMap.get('sgemm')!);
-  for (const name of ['gemmNT', 'gemmAB', 'packedRange', 'gemmTN', 'packRowStrips']) {
+  for (const name of ['gemmNT', 'gemmAB', 'packedRange', 'gemmTN', 'packRowStrips', 'gemmNN', 'interleaveRows4', 'packedRows4']) {
     assert.ok(sgemm.has(`assembly/gemm/${name}`), `sgemm does not reach ${name}`);
   }
 });
