@@ -89,8 +89,8 @@ function gemmAB(accumulate: bool, M: i32, N: i32, K: i32, A: usize, aI: usize, a
 
 /**
  * NN: A [M, K], B [K, N], C [M, N] with byte row strides lda, ldb, ldc. Blocks of 4 rows interleave their
- * rows of A (a K chunk at a time) for tileP4, which then runs over B's rows 8 columns at a time; the last
- * N % 8 columns and the last M % 4 rows are gemmAB's.
+ * rows of A (a K chunk at a time) for rows4, which runs tileP4 over B's rows 8 columns at a time; the last
+ * M % 4 rows and the last N % 8 columns are gemmAB's (called, not inlined: the core's size counts).
  */
 function gemmNN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
   const M4 = M & ~3, N8 = N & ~7;
@@ -99,12 +99,11 @@ function gemmNN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
     for (let k0 = 0; k0 == 0 || k0 < K; k0 += PANEL_A_KC) { // once when K = 0: C = 0 (or unchanged)
       const kc = min(PANEL_A_KC, K - k0), acc = accumulate || k0 > 0;
       interleaveRows4(kc, a + (<usize>k0 << 2), lda, PANEL_A);
-      const b = B + <usize>k0 * ldb;
-      for (let j = 0; j < N8; j += 8) tileP4(acc, kc, PANEL_A, b + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc, 0, 8);
+      rows4(acc, kc, PANEL_A, B + <usize>k0 * ldb, 32, ldb, 0, N8, c, ldc);
     }
-    if (N8 < N) rowsAB(4, 2, accumulate, N - N8, K, a, lda, 4, B + (<usize>N8 << 2), ldb, c + (<usize>N8 << 2), ldc);
   }
-  if (M4 < M) gemmAB(accumulate, M - M4, N, K, A + <usize>M4 * lda, lda, 4, B, ldb, C + <usize>M4 * ldc, ldc);
+  if (M4 < M) gemmAB(accumulate, M - M4, N8, K, A + <usize>M4 * lda, lda, 4, B, ldb, C + <usize>M4 * ldc, ldc);
+  if (N8 < N) gemmAB(accumulate, M, N - N8, K, A, lda, 4, B + (<usize>N8 << 2), ldb, C + (<usize>N8 << 2), ldc);
 }
 
 /** R rows of C (R = 4 or 1): tiles of V vectors (4·V columns), then single vectors, then scalar columns. */
@@ -362,7 +361,7 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
       for (let k0 = 0; k0 == 0 || k0 < K; k0 += PANEL_A_KC) { // once when K = 0: C = 0 (or unchanged)
         const kc = min(PANEL_A_KC, K - k0), acc = accumulate || k0 > 0; // the first chunk overwrites when asked to
         interleaveRows4(kc, a + (<usize>k0 << 2), lda, PANEL_A);
-        packedRows4(acc, kc, PANEL_A, P + (<usize>k0 << 5), stripB, n0, n1, C + <usize>i * ldc, ldc);
+        rows4(acc, kc, PANEL_A, P + (<usize>k0 << 5), stripB, 32, n0, n1, C + <usize>i * ldc, ldc);
       }
     } else {
       for (let s = s0; s < s1; s++) {
@@ -402,14 +401,15 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
 }
 
 /**
- * Four rows of C[·, n1 − n0] (+)= A·W[n0..n1, :]ᵀ over K = kc, with the rows of A interleaved at a4 ([kc][4],
- * interleaveRows4): one tileP4 per strip. P points at k = 0 of the strips of W that are used (strip s at
- * P + s·stripB); c is row 0 of the block in C, ldc its byte stride.
+ * Columns [n0, n1) of four rows of C (+)= A·op(B) over K = kc, with the rows of A interleaved at a4 ([kc][4],
+ * interleaveRows4): one tileP4 per 8 columns. The 8 columns 8s..8s + 7 of B are at P + s·tileB, their next
+ * k pK bytes on (packed strips: tileB = stripB, pK = 32; a row-major B: tileB = 32, pK = its row stride).
+ * c is row 0 of the block in C (its column 0 = column n0), ldc its byte stride.
  */
-function packedRows4(accumulate: bool, kc: i32, a4: usize, P: usize, stripB: usize, n0: i32, n1: i32, c: usize, ldc: usize): void {
+function rows4(accumulate: bool, kc: i32, a4: usize, P: usize, tileB: usize, pK: usize, n0: i32, n1: i32, c: usize, ldc: usize): void {
   const cBase = c - (<usize>n0 << 2); // as in packedRange
   for (let s = n0 >> 3, s1 = (n1 + 7) >> 3; s < s1; s++) {
-    tileP4(accumulate, kc, a4, P + <usize>s * stripB, 32, cBase + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
+    tileP4(accumulate, kc, a4, P + <usize>s * tileB, pK, cBase + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
   }
 }
 
