@@ -5,8 +5,8 @@
 //
 // Per step and worker: a message and a wake-up each way (a worker idles in its event loop, the main thread
 // in Atomics.wait: ~20 µs for a round trip here) and copies of the parameter and gradient blocks. Measured
-// (README): a step of a tiny model goes from 0.06 ms to 0.2–0.35 ms on 2 threads, while W5's 72 ms step
-// takes 40 ms; starting a worker costs ~0.1 s. A spinning worker would answer faster but burn a core.
+// (README): a step of a tiny model goes from 0.04–0.08 ms to 0.16–0.31 ms on 2 threads, while W5's 52–61 ms
+// step takes 28–32 ms; starting a worker costs ~0.1 s. A spinning worker would answer faster but burn a core.
 //
 // A worker runs the Node entry itself (in dist/ one bundle holding everything): the entry calls
 // useNodeThreads, which in a worker serves as a training thread (node-thread-worker.ts).
