@@ -88,20 +88,13 @@ function gemmAB(accumulate: bool, M: i32, N: i32, K: i32, A: usize, aI: usize, a
 }
 
 /**
- * NN: A [M, K], B [K, N], C [M, N] with byte row strides lda, ldb, ldc. Blocks of 4 rows interleave their
- * rows of A (a K chunk at a time) for rows4, which runs tileP4 over B's rows 8 columns at a time; the last
- * M % 4 rows and the last N % 8 columns are gemmAB's (called, not inlined: the core's size counts).
+ * NN: A [M, K], B [K, N], C [M, N] with byte row strides lda, ldb, ldc. Blocks of 4 rows go to rows4
+ * (their rows of A interleaved, tileP4 over B's rows 8 columns at a time); the last M % 4 rows and the last
+ * N % 8 columns are gemmAB's (called, not inlined: the core's size counts).
  */
 function gemmNN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
   const M4 = M & ~3, N8 = N & ~7;
-  for (let i = 0; i < M4; i += 4) {
-    const a = A + <usize>i * lda, c = C + <usize>i * ldc;
-    for (let k0 = 0; k0 == 0 || k0 < K; k0 += PANEL_A_KC) { // once when K = 0: C = 0 (or unchanged)
-      const kc = min(PANEL_A_KC, K - k0), acc = accumulate || k0 > 0;
-      interleaveRows4(kc, a + (<usize>k0 << 2), lda, PANEL_A);
-      rows4(acc, kc, PANEL_A, B + <usize>k0 * ldb, 32, ldb, 0, N8, c, ldc);
-    }
-  }
+  for (let i = 0; i < M4; i += 4) rows4(accumulate, K, A + <usize>i * lda, lda, B, 32, ldb, 0, N8, C + <usize>i * ldc, ldc);
   if (M4 < M) gemmAB(accumulate, M - M4, N8, K, A + <usize>M4 * lda, lda, 4, B, ldb, C + <usize>M4 * ldc, ldc);
   if (N8 < N) gemmAB(accumulate, M, N - N8, K, A, lda, 4, B + (<usize>N8 << 2), ldb, C + (<usize>N8 << 2), ldc);
 }
@@ -357,13 +350,8 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
   const interleave = s1 - s0 >= INTERLEAVE_MIN_TILES;
   for (let i = 0; i < M4; i += 4) {
     const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
-    if (interleave) {
-      for (let k0 = 0; k0 == 0 || k0 < K; k0 += PANEL_A_KC) { // once when K = 0: C = 0 (or unchanged)
-        const kc = min(PANEL_A_KC, K - k0), acc = accumulate || k0 > 0; // the first chunk overwrites when asked to
-        interleaveRows4(kc, a + (<usize>k0 << 2), lda, PANEL_A);
-        rows4(acc, kc, PANEL_A, P + (<usize>k0 << 5), stripB, 32, n0, n1, C + <usize>i * ldc, ldc);
-      }
-    } else {
+    if (interleave) rows4(accumulate, K, a, lda, P, stripB, 32, n0, n1, C + <usize>i * ldc, ldc);
+    else {
       for (let s = s0; s < s1; s++) {
         tileP(4, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
       }
@@ -401,15 +389,22 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
 }
 
 /**
- * Columns [n0, n1) of four rows of C (+)= A·op(B) over K = kc, with the rows of A interleaved at a4 ([kc][4],
- * interleaveRows4): one tileP4 per 8 columns. The 8 columns 8s..8s + 7 of B are at P + s·tileB, their next
- * k pK bytes on (packed strips: tileB = stripB, pK = 32; a row-major B: tileB = 32, pK = its row stride).
- * c is row 0 of the block in C (its column 0 = column n0), ldc its byte stride.
+ * Columns [n0, n1) of four rows of C (+)= A·op(B): the 4 rows of A (at a, byte stride lda) are interleaved
+ * into PANEL_A a K chunk at a time, and one tileP4 per 8 columns runs over each chunk. The 8 columns
+ * 8s..8s + 7 of B are at P + s·tileB, their next k pK bytes on (packed strips: tileB = stripB, pK = 32; a
+ * row-major B: tileB = 32, pK = its row stride). c is row 0 of the block in C (its column 0 = column n0),
+ * ldc its byte stride.
  */
-function rows4(accumulate: bool, kc: i32, a4: usize, P: usize, tileB: usize, pK: usize, n0: i32, n1: i32, c: usize, ldc: usize): void {
+function rows4(accumulate: bool, K: i32, a: usize, lda: usize, P: usize, tileB: usize, pK: usize, n0: i32, n1: i32,
+  c: usize, ldc: usize): void {
   const cBase = c - (<usize>n0 << 2); // as in packedRange
-  for (let s = n0 >> 3, s1 = (n1 + 7) >> 3; s < s1; s++) {
-    tileP4(accumulate, kc, a4, P + <usize>s * tileB, pK, cBase + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
+  for (let k0 = 0; k0 == 0 || k0 < K; k0 += PANEL_A_KC) { // once when K = 0: C = 0 (or unchanged)
+    const kc = min(PANEL_A_KC, K - k0), acc = accumulate || k0 > 0; // the first chunk overwrites when asked to
+    interleaveRows4(kc, a + (<usize>k0 << 2), lda, PANEL_A);
+    const p = P + <usize>k0 * pK;
+    for (let s = n0 >> 3, s1 = (n1 + 7) >> 3; s < s1; s++) {
+      tileP4(acc, kc, PANEL_A, p + <usize>s * tileB, pK, cBase + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
+    }
   }
 }
 
