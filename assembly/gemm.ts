@@ -51,7 +51,7 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
     if (K >= 16 && <i64>M * <i64>N >= TN_PACK_MIN_MN) gemmTN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
     else gemmAB(accumulate, M, N, K, A, 4, ldaB, B, ldbB, C, ldcB);
   }
-  else if (N >= 8 * INTERLEAVE_MIN_TILES) gemmNN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
+  else if (M >= 4 && N >= 8 * INTERLEAVE_MIN_TILES) gemmNN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
   else gemmAB(accumulate, M, N, K, A, ldaB, 4, B, ldbB, C, ldcB);
 }
 
@@ -349,9 +349,10 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
   const M4 = M & ~3;
   const interleave = s1 - s0 >= INTERLEAVE_MIN_TILES;
   for (let i = 0; i < M4; i += 4) {
-    const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
+    const a = A + <usize>i * lda;
     if (interleave) rows4(accumulate, K, a, lda, P, stripB, 32, n0, n1, C + <usize>i * ldc, ldc);
     else {
+      const cr = cBase + <usize>i * ldc;
       for (let s = s0; s < s1; s++) {
         tileP(4, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc, max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
       }
@@ -538,9 +539,11 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 // for an LSTM's dpre at H = 256: every row of A maps to the same L1 set), and the tile ran at ~14 GFLOP/s.
 // So gemmTN copies both operands into the packed path's layout first (GotoBLAS style), per block of
 // PANEL_KC rows of K: B's columns into strips [kc][8] (what pack_weights makes of a weight), A's columns
-// transposed into rows [mc][kc]; packedRange then runs C (+)= A_blockᵀ·B_block over them. Measured at
-// M = 1024, N = 256, K = 3168 (W6's dW_hh): 13–15 → 18–25 GFLOP/s; the copies are O((M + N)·K) against
-// O(M·N·K) work. Small products (M·N < 64·64, or K < 16) stay with gemmAB's in-place loop, which was
+// transposed into rows [mc][kc]; packedRange then runs C (+)= A_blockᵀ·B_block over them (interleaving
+// those rows 4 at a time again: copying A's columns straight into that layout, a panel per 4 rows,
+// measured 1.03–1.17× the time at W5's and W6's gradient shapes, the panels leaving L1 before use).
+// Measured at M = 1024, N = 256, K = 3168 (W6's dW_hh): 13–15 → 18–25 GFLOP/s; the copies are
+// O((M + N)·K) against O(M·N·K) work. Small products (M·N < 64·64, or K < 16) stay with gemmAB's in-place loop, which was
 // faster there (16×16, 32×32, 24×40: the packed path took 1.1–1.5× the time; 64×32×2048 the same; from
 // 128×128 on, packing wins).
 //
