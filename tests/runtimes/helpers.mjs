@@ -12,6 +12,16 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const run = promisify(execFile);
 const require = createRequire(join(ROOT, 'package.json'));
 
+/**
+ * Runs npm: the npm that started these tests when that is npm (`npm run test:runtimes`), else the one on
+ * PATH. `npm run` puts node_modules/.bin first on PATH, and a dev dependency's npm 6 is there (@as-pect/cli
+ * pulls it in), which cannot `npm pack` into another folder.
+ */
+export function npm(args, options) {
+  const cli = process.env.npm_execpath;
+  return cli && /npm-cli\.js$/.test(cli) ? run(process.execPath, [cli, ...args], options) : run('npm', args, options);
+}
+
 /** A port that was free a moment ago on 127.0.0.1. */
 export function freePort() {
   return new Promise((resolve, reject) => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, readFile, copyFile, rm, mkdir, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, run, requireDist, launchChromium, watchPage, startWorkerd } from './helpers.mjs';
+import { ROOT, run, npm, requireDist, launchChromium, watchPage, startWorkerd } from './helpers.mjs';
 import { serve } from '../../examples/browser/serve.mjs';
 
 let app;       // the consumer project
@@ -31,10 +31,10 @@ before(async () => {
   app = await mkdtemp(join(tmpdir(), 'recur-consumer-'));
   // dist/ is built by `npm run build` (npm test does it); --ignore-scripts keeps npm's JSON clean
   // (prepack would rebuild the same files).
-  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', app], { cwd: ROOT });
+  const { stdout } = await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', app], { cwd: ROOT });
   [tarball] = JSON.parse(stdout);
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'recur-consumer', private: true, type: 'module' }, null, 2));
-  await run('npm', ['install', join(app, tarball.filename), '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, timeout: 180_000 });
+  await npm(['install', join(app, tarball.filename), '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, timeout: 180_000 });
   const blocks = await readmeBlocks();
   for (const { file, code } of Object.values(blocks)) await writeFile(join(app, file), code);
 });
