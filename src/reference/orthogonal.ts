@@ -6,6 +6,20 @@
 // after Keras' correction for the same matrix (tests/src/initializers.test.ts checks numpy's numbers).
 
 /**
+ * orthogonal_q's contract on top of householderQ: `a` row-major m×n (m >= n); returns Q row-major m×n, or
+ * Qᵀ row-major n×m when `transposed` (the layouts the initializer needs).
+ */
+export function orthogonalQReference(a: Float64Array, m: number, n: number, transposed: boolean): Float64Array {
+  const columns = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) columns[j * m + i] = a[i * n + j];
+  const q = householderQ(columns, m, n); // column-major: Qᵀ row-major
+  if (transposed) return q;
+  const rows = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) rows[i * n + j] = q[j * m + i];
+  return rows;
+}
+
+/**
  * Thin QR of the column-major m×n matrix `a` (m >= n, destroyed) by Householder reflections; returns the
  * column-major m×n factor Q with each column already multiplied by sign(R_kk).
  */

@@ -1,14 +1,15 @@
 // orthogonal_q (assembly/orthogonal.ts) against the f64 reference (src/reference/orthogonal.ts), on every
-// build: square, tall and single-column shapes, odd m (the f64x2 loops' tails), an LSTM's [4H, H]; a
-// matrix with an all-zero column (the H_k = I branch, whose reflector must be stored as zeros); m < n and
-// n = 0 write nothing; the façade's wrapper (orthogonalQOn) returns the same Q and frees its blocks. Both
-// are f64 and differ only in the summation order of their dot products, so Q must agree to ~1e-12, and be
-// orthonormal to the same precision.
+// build, in both output layouts (Q and Qᵀ): square, tall and single-column shapes, odd m (the f64x2 loops'
+// tails), an LSTM's [4H, H]; a matrix with an all-zero column (the H_k = I branch, whose reflector must be
+// stored as zeros); m < n and n = 0 write nothing; the façade's wrapper (orthogonalQOn) returns the same Q
+// and frees its blocks. Both are f64 and differ only in the summation order of their dot products, so Q
+// must agree to ~1e-12, and be orthonormal to the same precision. The reference's own layouts are checked
+// against its column-major householderQ by hand here too, so that a transposition bug in both cannot hide.
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Core } from '../../src/wasm.ts';
-import { householderQ } from '../../src/reference/orthogonal.ts';
+import { householderQ, orthogonalQReference } from '../../src/reference/orthogonal.ts';
 import { orthogonalQOn } from '../../src/initializers.ts';
 import { BUILDS, loadCore } from '../helpers/core.ts';
 import { Rng } from '../helpers/random.ts';
@@ -18,13 +19,12 @@ import { compareTensors } from '../helpers/compare.ts';
 const SHAPES: [number, number][] = [[1, 1], [2, 1], [5, 1], [3, 3], [7, 7], [12, 3], [33, 33], [96, 32], [97, 31], [512, 128]];
 const TOL = 1e-12;
 
-/** Copies a column-major m×n f64 matrix into core memory, runs orthogonal_q, returns Q. */
-function coreQ(core: Core, a: Float64Array, m: number, n: number): Float64Array {
-  const pa = core.heap.alloc(a.length * 8), pq = core.heap.alloc(a.length * 8), signs = core.heap.alloc(Math.max(1, n) * 8);
+/** Copies a row-major m×n f64 matrix into core memory, runs orthogonal_q, returns what it left there. */
+function coreQ(core: Core, a: Float64Array, m: number, n: number, transposed: boolean): Float64Array {
+  const pa = core.heap.alloc(a.length * 8), work = core.heap.alloc(a.length * 8), signs = core.heap.alloc(Math.max(1, n) * 8);
   new Float64Array(core.kernels.memory.buffer, pa, a.length).set(a);
-  new Float64Array(core.kernels.memory.buffer, pq, a.length).fill(NaN);
-  core.kernels.orthogonal_q(m, n, pa, pq, signs);
-  return new Float64Array(core.kernels.memory.buffer, pq, a.length).slice();
+  core.kernels.orthogonal_q(m, n, pa, work, signs, transposed ? 1 : 0);
+  return new Float64Array(core.kernels.memory.buffer, pa, a.length).slice();
 }
 
 /** max |a − b|: compareTensors with a floor of 1, which no entry of an orthonormal Q exceeds, so unscaled. */
@@ -37,38 +37,57 @@ for (const build of BUILDS) {
     let core: Core;
     before(async () => { core = await loadCore(build); });
 
-    // A column-major m×n Q is a row-major n×m matrix whose rows are Q's columns.
     for (const [m, n] of SHAPES) {
-      it(`${m}×${n} random`, () => {
-        const rng = new Rng(m * 1000 + n);
-        const a = rng.array(m * n);
-        const got = coreQ(core, a, m, n);
-        const want = householderQ(Float64Array.from(a), m, n);
-        assert.ok(maxDiff(got, want) < TOL, `max |Q − reference| = ${maxDiff(got, want)}`);
-        assert.ok(orthonormalityError(got, n, m, 'rows') < TOL, `max |QᵀQ − I| = ${orthonormalityError(got, n, m, 'rows')}`);
-      });
+      for (const transposed of [false, true]) {
+        it(`${m}×${n} random, ${transposed ? 'Qᵀ' : 'Q'}`, () => {
+          const rng = new Rng(m * 1000 + n);
+          const a = rng.array(m * n);
+          const got = coreQ(core, a, m, n, transposed);
+          const want = orthogonalQReference(Float64Array.from(a), m, n, transposed);
+          assert.ok(maxDiff(got, want) < TOL, `max |Q − reference| = ${maxDiff(got, want)}`);
+          // Q [m, n] has orthonormal columns; Qᵀ [n, m] orthonormal rows.
+          const error = transposed ? orthonormalityError(got, n, m, 'rows') : orthonormalityError(got, m, n, 'columns');
+          assert.ok(error < TOL, `max |QᵀQ − I| = ${error}`);
+        });
+      }
     }
 
     it('a zero column: its reflector is the identity, and Q still matches the reference', () => {
       const m = 9, n = 4, rng = new Rng(77);
-      const a = Float64Array.from({ length: m * n }, (_, i) => (Math.floor(i / m) === 2 ? 0 : rng.uniform(-1, 1)));
-      const got = coreQ(core, a, m, n);
-      assert.ok(maxDiff(got, householderQ(Float64Array.from(a), m, n)) < TOL);
+      const a = Float64Array.from({ length: m * n }, (_, i) => (i % n === 2 ? 0 : rng.uniform(-1, 1)));
+      const got = coreQ(core, a, m, n, false);
+      assert.ok(maxDiff(got, orthogonalQReference(Float64Array.from(a), m, n, false)) < TOL);
     });
 
     it("the façade's orthogonalQOn gives the reference's Q and frees every block it took", () => {
       const m = 40, n = 13, a = new Rng(5).array(m * n);
       const live = core.heap.liveBytes;
-      const got = orthogonalQOn(core)(Float64Array.from(a), m, n);
+      const got = orthogonalQOn(core)(Float64Array.from(a), m, n, false);
       assert.equal(core.heap.liveBytes, live, 'live bytes after the call');
-      assert.ok(maxDiff(got, householderQ(Float64Array.from(a), m, n)) < TOL);
+      assert.ok(maxDiff(got, orthogonalQReference(Float64Array.from(a), m, n, false)) < TOL);
     });
 
     it('m < n and n = 0 write nothing', () => {
       for (const [m, n] of [[2, 3], [4, 0]]) {
-        const q = coreQ(core, new Float64Array(Math.max(m * n, 1)).fill(1), m, n);
-        assert.ok(q.every(Number.isNaN), `${m}×${n}: Q was written`);
+        const q = coreQ(core, new Float64Array(Math.max(m * n, 1)).fill(1), m, n, false);
+        assert.ok(q.every((v) => v === 1), `${m}×${n}: the matrix was written`);
       }
     });
   });
 }
+
+describe('orthogonalQReference', () => {
+  it("lays out householderQ's column-major Q as Q [m, n] or Qᵀ [n, m], row-major", () => {
+    const m = 5, n = 3, a = new Rng(9).array(m * n); // row-major
+    const columns = Float64Array.from({ length: m * n }, (_, k) => a[(k % m) * n + Math.floor(k / m)]);
+    const q = householderQ(columns, m, n); // q[j·m + i] = Q[i][j]
+    const Q = orthogonalQReference(Float64Array.from(a), m, n, false);
+    const Qt = orthogonalQReference(Float64Array.from(a), m, n, true);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        assert.equal(Q[i * n + j], q[j * m + i]);
+        assert.equal(Qt[j * m + i], q[j * m + i]);
+      }
+    }
+  });
+});

@@ -2,13 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { INITIALIZER_NAMES, initialize as initializeWith, parseInitializer, type InitializerName } from '../../src/initializers.ts';
-import { householderQ } from '../../src/reference/orthogonal.ts';
+import { orthogonalQReference } from '../../src/reference/orthogonal.ts';
 import { Rng } from '../../src/random.ts';
 import { orthonormalityError } from '../helpers/orthonormality.ts';
 
 /** initialize, with 'orthogonal' factored by the f64 reference (tests/assembly/orthogonal.test.ts checks the core's orthogonal_q against it). */
 function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng): void {
-  initializeWith(name, out, rows, cols, rng, householderQ);
+  initializeWith(name, out, rows, cols, rng, orthogonalQReference);
 }
 
 function init(name: InitializerName, rows: number, cols: number, seed = 1): Float32Array {

@@ -155,6 +155,29 @@ test('invalid arguments throw errors naming what was expected and what came', ()
   assert.throws(() => rng.derive(0.5), /label must be a safe integer, got 0\.5/);
 });
 
+test('fillNormal gives, bit for bit, what as many normal() calls would, and leaves the same state', () => {
+  // Even and odd lengths, with and without a cached second value to start from, f64 and f32 arrays.
+  for (const length of [0, 1, 2, 7, 10]) {
+    for (const cached of [false, true]) {
+      for (const [mean, std] of [[0, 1], [0.5, 0.05]]) {
+        for (const Kind of [Float64Array, Float32Array]) {
+          const a = new Rng(31), b = new Rng(31);
+          if (cached) { a.normal(); b.normal(); }
+          const got = new Kind(length);
+          a.fillNormal(got, mean, std);
+          const want = new Kind(length);
+          for (let i = 0; i < length; i++) want[i] = b.normal(mean, std);
+          const what = `length ${length}, cached ${cached}, mean ${mean}, std ${std}, ${Kind.name}`;
+          assert.deepEqual(got, want, what);
+          assert.deepEqual(a.getState(), b.getState(), what);
+          assert.equal(a.normal(), b.normal(), what);
+        }
+      }
+    }
+  }
+  assert.throws(() => new Rng(1).fillNormal(new Float64Array(2), 0, -1), /Rng.fillNormal needs finite mean and std >= 0, got mean=0, std=-1/);
+});
+
 test('getState/setState resumes the exact stream, including a cached normal', () => {
   const a = new Rng(7);
   a.next();
