@@ -14,7 +14,7 @@
 // k·m·8) into work, which holds the reflectors when the factorisation is done (v_k in rows k..m−1 of
 // column k: its column k itself, reduced to R_kk·e_k, is no longer needed), and Q is built column-major
 // in a. The copies in and out are here, not in the façade, because there they were loops of JavaScript
-// that a cold start runs in the interpreter (measured: 3-4 ms for an LSTM(128)'s [512, 128]).
+// that a cold start runs in the interpreter (measured: 3-5 ms for an LSTM(128)'s [512, 128]).
 
 /** Σ x[i]·y[i] over n f64 (2 lanes, then the odd tail). */
 // @ts-ignore: decorator
