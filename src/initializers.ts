@@ -59,35 +59,63 @@ function unknownInitializer(name: unknown): Error {
 
 /**
  * Q·diag(sign(R_kk)) of the thin QR of the row-major m×n f64 matrix `a` (m ≥ n; `a` may be destroyed),
- * row-major m×n, or its n×m transpose when `transposed`: the core's orthogonal_q (orthogonalQOn), or the
+ * row-major m×n, or its n×m transpose when `transposed`: the core's orthogonal_q (initKernelsOn), or the
  * f64 reference in tests (orthogonalQReference).
  */
 export type OrthogonalQ = (a: Float64Array, m: number, n: number, transposed: boolean) => Float64Array;
 
-/** The core's orthogonal_q as an OrthogonalQ: a and Q are copied through blocks freed before it returns. */
-export function orthogonalQOn(core: Core): OrthogonalQ {
-  return (a, m, n, transposed) => {
-    const blocks: number[] = []; // freed even when a later allocation fails
-    const alloc = (bytes: number): number => {
-      blocks.push(core.heap.alloc(bytes));
-      return blocks[blocks.length - 1];
-    };
+/**
+ * out[i] = f32(lo + span·rng.next()) for i = 0 .. out.length − 1, leaving rng where those calls would: the
+ * core's uniform_fill (initKernelsOn), or the JavaScript reference in tests (uniformReference).
+ */
+export type FillUniform = (rng: Rng, out: Float32Array, lo: number, span: number) => void;
+
+/** What initialize needs besides the generator: the core's kernels, or in tests the f64 references. */
+export interface InitKernels {
+  orthogonalQ: OrthogonalQ;
+  fillUniform: FillUniform;
+}
+
+/** The core's orthogonal_q and uniform_fill as InitKernels. */
+export function initKernelsOn(core: Core): InitKernels {
+  return { orthogonalQ: orthogonalQOn(core), fillUniform: fillUniformOn(core) };
+}
+
+/** The core's uniform_fill as a FillUniform: the generator's state goes in and comes back through one block. */
+function fillUniformOn(core: Core): FillUniform {
+  return (rng, out, lo, span) => {
+    const state = rng.getState(); // [a, b, c, counter, then the key and the cached normal, untouched here]
+    const block = core.heap.alloc(16 + out.length * 4);
     try {
-      const pa = alloc(a.length * 8), work = alloc(a.length * 8), signs = alloc(n * 8);
-      new Float64Array(core.kernels.memory.buffer, pa, a.length).set(a);
-      core.kernels.orthogonal_q(m, n, pa, work, signs, transposed ? 1 : 0);
-      return new Float64Array(core.kernels.memory.buffer, pa, a.length).slice();
+      new Int32Array(core.kernels.memory.buffer, block, 4).set(state.slice(0, 4));
+      core.kernels.uniform_fill(block, out.length, block + 16, lo, span);
+      out.set(new Float32Array(core.kernels.memory.buffer, block + 16, out.length));
+      rng.setState([...new Int32Array(core.kernels.memory.buffer, block, 4), ...state.slice(4)]);
     } finally {
-      for (const block of blocks) core.heap.free(block);
+      core.heap.free(block);
+    }
+  };
+}
+
+/** The core's orthogonal_q as an OrthogonalQ: a, the scratch and Q share one block, freed before it returns. */
+function orthogonalQOn(core: Core): OrthogonalQ {
+  return (a, m, n, transposed) => {
+    const bytes = a.length * 8, block = core.heap.alloc(2 * bytes + n * 8); // a (then Q), work, signs
+    try {
+      new Float64Array(core.kernels.memory.buffer, block, a.length).set(a);
+      core.kernels.orthogonal_q(m, n, block, block + bytes, block + 2 * bytes, transposed ? 1 : 0);
+      return new Float64Array(core.kernels.memory.buffer, block, a.length).slice();
+    } finally {
+      core.heap.free(block);
     }
   };
 }
 
 /**
- * Overwrites `out` (a [rows, cols] tensor, see the header for the fans) with initializer `name`;
- * orthogonalQ factors the normal matrix of 'orthogonal'.
+ * Overwrites `out` (a [rows, cols] tensor, see the header for the fans) with initializer `name`; kernels
+ * draw the uniform initializers and factor the normal matrix of 'orthogonal'.
  */
-export function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng, orthogonalQ: OrthogonalQ): void {
+export function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng, kernels: InitKernels): void {
   if (!(Number.isSafeInteger(rows) && rows >= 0 && Number.isSafeInteger(cols) && cols >= 0)) {
     throw new Error(`initialize(${name}): rows and cols must be non-negative integers, got rows=${rows}, cols=${cols}`);
   }
@@ -99,19 +127,19 @@ export function initialize(name: InitializerName, out: Float32Array, rows: numbe
   const fanOut = rows;
   switch (name) {
     case 'glorot_uniform':
-      return fillUniform(out, Math.sqrt(6 / (fanIn + fanOut)), rng);
+      return fillUniform(out, Math.sqrt(6 / (fanIn + fanOut)), rng, kernels);
     case 'glorot_normal':
       return fillTruncatedNormal(out, Math.sqrt(2 / (fanIn + fanOut)) / TRUNCATED_NORMAL_STD_CORRECTION, rng);
     case 'he_uniform':
-      return fillUniform(out, Math.sqrt(6 / fanIn), rng);
+      return fillUniform(out, Math.sqrt(6 / fanIn), rng, kernels);
     case 'he_normal':
       return fillTruncatedNormal(out, Math.sqrt(2 / fanIn) / TRUNCATED_NORMAL_STD_CORRECTION, rng);
     case 'lecun_uniform':
-      return fillUniform(out, Math.sqrt(3 / fanIn), rng);
+      return fillUniform(out, Math.sqrt(3 / fanIn), rng, kernels);
     case 'lecun_normal':
       return fillTruncatedNormal(out, Math.sqrt(1 / fanIn) / TRUNCATED_NORMAL_STD_CORRECTION, rng);
     case 'orthogonal':
-      return fillOrthogonal(out, rows, cols, rng, orthogonalQ);
+      return fillOrthogonal(out, rows, cols, rng, kernels.orthogonalQ);
     case 'zeros':
       out.fill(0);
       return;
@@ -119,7 +147,7 @@ export function initialize(name: InitializerName, out: Float32Array, rows: numbe
       out.fill(1);
       return;
     case 'random_uniform':
-      return fillUniform(out, RANDOM_UNIFORM_LIMIT, rng);
+      return fillUniform(out, RANDOM_UNIFORM_LIMIT, rng, kernels);
     case 'random_normal':
       return rng.fillNormal(out, 0, RANDOM_NORMAL_STD);
     default:
@@ -127,8 +155,9 @@ export function initialize(name: InitializerName, out: Float32Array, rows: numbe
   }
 }
 
-function fillUniform(out: Float32Array, limit: number, rng: Rng): void {
-  for (let i = 0; i < out.length; i++) out[i] = -limit + 2 * limit * rng.next();
+/** Uniform in [−limit, limit): −limit + 2·limit·u, computed in that order (the values recur has always drawn). */
+function fillUniform(out: Float32Array, limit: number, rng: Rng, kernels: InitKernels): void {
+  kernels.fillUniform(rng, out, -limit, 2 * limit);
 }
 
 function fillTruncatedNormal(out: Float32Array, std: number, rng: Rng): void {

@@ -225,6 +225,13 @@ export interface Kernels {
    * signs: n f64 of scratch. m < n or n = 0 writes nothing.
    */
   orthogonal_q(m: number, n: number, a: number, work: number, signs: number, transposed: number): void;
+
+  /**
+   * The initializers' uniform draws: out [n] f32 = lo + span·u for the next n uniforms u = nextUint32() / 2^32
+   * of the sfc32 generator (src/random.ts) whose state (4 i32: a, b, c, counter) is at `state`, which it
+   * advances by n steps. The same values, bit for bit, as n calls of Rng.next() in f64 then rounded to f32.
+   */
+  uniform_fill(state: number, n: number, out: number, lo: number, span: number): void;
 }
 
 /** Names of every export of the core, for the interface test and the loader's check. */
@@ -232,8 +239,8 @@ export const KERNEL_NAMES = [
   'memory', 'heap_base', 'abi_version', 'relaxed_simd', 'sgemm', 'pack_weights', 'act_forward', 'act_backward', 'rnn_forward', 'rnn_backward',
   'lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward', 'embedding_forward', 'embedding_backward',
   'dense_forward', 'dense_backward', 'softmax_forward', 'softmax_cross_entropy', 'sigmoid_cross_entropy',
-  'mse', 'sgd_update', 'adam_update', 'clip_grad_norm', 'orthogonal_q',
+  'mse', 'sgd_update', 'adam_update', 'clip_grad_norm', 'orthogonal_q', 'uniform_fill',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** The ABI version this façade speaks; must equal the core's abi_version(). */
-export const ABI_VERSION = 6;
+export const ABI_VERSION = 7;

@@ -19,7 +19,7 @@ import { Embedding } from './layers/embedding.ts';
 import { Masking } from './layers/masking.ts';
 import { featureShape } from './layers/input-shape.ts';
 import { checkData, range, scatterTimeMajor, gatherBatchMajor, validRows, gatherRows, scatterRows, type Data, type DataSpec } from './data.ts';
-import { initialize, orthogonalQOn } from './initializers.ts';
+import { initialize, initKernelsOn } from './initializers.ts';
 import { Rng } from './random.ts';
 import { Tensor, toTensor, checkFinite, type TensorLike } from './tensor.ts';
 import { checkOptions, integer, identifier } from './options.ts';
@@ -204,14 +204,14 @@ export class Sequential {
   /** Draws the initial values of the tensors nothing has set yet, then refreshes the packed copies. */
   private initializePending(built: Built): void {
     if (this.uninitialized.size === 0) return;
-    const orthogonalQ = orthogonalQOn(this.core);
+    const kernels = initKernelsOn(this.core);
     built.layout.slots.forEach((slot, index) => {
       if (!this.uninitialized.has(slot.name)) return;
       const rows = slot.shape[0];
       const cols = slot.shape.length > 1 ? slot.shape[1] : 1;
       // Drawn outside core memory: orthogonal_q's blocks may grow it, which detaches every view.
       const values = new Float32Array(slot.size);
-      initialize(slot.init, values, rows, cols, new Rng(this.seed).derive(index + 1), orthogonalQ);
+      initialize(slot.init, values, rows, cols, new Rng(this.seed).derive(index + 1), kernels);
       slot.after?.(values);
       this.core.heap.f32().set(values, (built.params >> 2) + slot.offset);
     });

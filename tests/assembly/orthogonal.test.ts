@@ -1,7 +1,7 @@
 // orthogonal_q (assembly/orthogonal.ts) against the f64 reference (src/reference/orthogonal.ts), on every
 // build, in both output layouts (Q and Qᵀ): square, tall and single-column shapes, odd m (the f64x2 loops'
 // tails), an LSTM's [4H, H]; a matrix with an all-zero column (the H_k = I branch, whose reflector must be
-// stored as zeros); m < n and n = 0 write nothing; the façade's wrapper (orthogonalQOn) returns the same Q
+// stored as zeros); m < n and n = 0 write nothing; the façade's wrapper (initKernelsOn) returns the same Q
 // and frees its blocks. Both are f64 and differ only in the summation order of their dot products, so Q
 // must agree to ~1e-12, and be orthonormal to the same precision. The reference's own layouts are checked
 // against its column-major householderQ by hand here too, so that a transposition bug in both cannot hide.
@@ -10,7 +10,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Core } from '../../src/wasm.ts';
 import { householderQ, orthogonalQReference } from '../../src/reference/orthogonal.ts';
-import { orthogonalQOn } from '../../src/initializers.ts';
+import { initKernelsOn } from '../../src/initializers.ts';
 import { BUILDS, loadCore } from '../helpers/core.ts';
 import { Rng } from '../helpers/random.ts';
 import { orthonormalityError } from '../helpers/orthonormality.ts';
@@ -59,10 +59,10 @@ for (const build of BUILDS) {
       assert.ok(maxDiff(got, orthogonalQReference(Float64Array.from(a), m, n, false)) < TOL);
     });
 
-    it("the façade's orthogonalQOn gives the reference's Q and frees every block it took", () => {
+    it("the façade's wrapper (initKernelsOn) gives the reference's Q and frees every block it took", () => {
       const m = 40, n = 13, a = new Rng(5).array(m * n);
       const live = core.heap.liveBytes;
-      const got = orthogonalQOn(core)(Float64Array.from(a), m, n, false);
+      const got = initKernelsOn(core).orthogonalQ(Float64Array.from(a), m, n, false);
       assert.equal(core.heap.liveBytes, live, 'live bytes after the call');
       assert.ok(maxDiff(got, orthogonalQReference(Float64Array.from(a), m, n, false)) < TOL);
     });

@@ -3,12 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { INITIALIZER_NAMES, initialize as initializeWith, parseInitializer, type InitializerName } from '../../src/initializers.ts';
 import { orthogonalQReference } from '../../src/reference/orthogonal.ts';
+import { uniformReference } from '../../src/reference/uniform.ts';
 import { Rng } from '../../src/random.ts';
 import { orthonormalityError } from '../helpers/orthonormality.ts';
 
-/** initialize, with 'orthogonal' factored by the f64 reference (tests/assembly/orthogonal.test.ts checks the core's orthogonal_q against it). */
+/** initialize with the references of the core's kernels (tests/assembly/orthogonal.test.ts and random.test.ts check the core against them). */
 function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng): void {
-  initializeWith(name, out, rows, cols, rng, orthogonalQReference);
+  initializeWith(name, out, rows, cols, rng, { orthogonalQ: orthogonalQReference, fillUniform: uniformReference });
 }
 
 function init(name: InitializerName, rows: number, cols: number, seed = 1): Float32Array {
