@@ -4,6 +4,11 @@
 // the cross-entropies are scalar, written for numerical safety (max-subtracted exps, log-sum-exp, the
 // stable logistic loss), with f64 sums. mse is vectorised because it runs over whole outputs.
 //
+// No f64 Math.exp or Math.log here: at the release builds' shrink level AssemblyScript implements them
+// with lookup tables, 6 KB of data that made up a third of the compressed core (20.6 KB with them, 13.9
+// KB without, gzip -9). The exps are f32 (Mathf.exp, a 256-byte table; the probabilities they make are
+// f32), and log Σ exp is log1p(s − 1), which for s ≥ 1 is as accurate as log(s).
+//
 // Dims: N rows, C classes, n elements.
 
 import { addSquaresF64, hsumF64, loadW, storeW, zero } from "./simd";
@@ -22,7 +27,7 @@ import { addSquaresF64, hsumF64, loadW, storeW, zero } from "./simd";
   const m = rowMax(C, x);
   let s: f64 = 0;
   for (let c = 0; c < C; c++) s += Mathf.exp(load<f32>(x + (<usize>c << 2)) - m);
-  return <f64>m + Math.log(s);
+  return <f64>m + Math.log1p(s - 1);
 }
 
 /** Row-wise softmax: y[N, C] = softmax(x[N, C]); in place allowed (y = x). */
@@ -74,7 +79,7 @@ export function sigmoid_cross_entropy(n: i32, logits: usize, targets: usize, pro
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const z = <f64>load<f32>(logits + o), y = <f64>load<f32>(targets + o);
-    const e = Math.exp(-Math.abs(z));
+    const e = <f64>Mathf.exp(<f32>-Math.abs(z));
     loss += max(z, 0) - z * y + Math.log1p(e);
     // sigmoid from the same e = exp(−|z|): 1/(1+e) for z ≥ 0, e/(1+e) below.
     const p = <f32>((z >= 0 ? 1 : e) / (1 + e));
