@@ -543,9 +543,9 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 // those rows 4 at a time again: copying A's columns straight into that layout, a panel per 4 rows,
 // measured 1.03–1.17× the time at W5's and W6's gradient shapes, the panels leaving L1 before use).
 // Measured at M = 1024, N = 256, K = 3168 (W6's dW_hh): 13–15 → 18–25 GFLOP/s; the copies are
-// O((M + N)·K) against O(M·N·K) work. Small products (M·N < 64·64, or K < 16) stay with gemmAB's in-place loop, which was
-// faster there (16×16, 32×32, 24×40: the packed path took 1.1–1.5× the time; 64×32×2048 the same; from
-// 128×128 on, packing wins).
+// O((M + N)·K) against O(M·N·K) work. Small products (M·N < 64·64, or K < 16) stay with gemmAB's in-place
+// loop, which was faster there (16×16, 32×32, 24×40: the packed path took 1.1–1.5× the time; 64×32×2048
+// the same; from 128×128 on, packing wins).
 //
 // NT with enough rows (x·Wᵀ from a weight that was not packed beforehand) goes the same way with less to
 // do: B [N, K] is a weight, packed block by block as pack_weights would, and A's rows are already what

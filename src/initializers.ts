@@ -70,7 +70,7 @@ export type OrthogonalQ = (a: Float64Array, m: number, n: number, transposed: bo
  */
 export type FillUniform = (rng: Rng, out: Float32Array, lo: number, span: number) => void;
 
-/** What initialize needs besides the generator: the core's kernels, or in tests the f64 references. */
+/** What initialize needs besides the generator: the core's kernels, or in tests their references. */
 export interface InitKernels {
   orthogonalQ: OrthogonalQ;
   fillUniform: FillUniform;

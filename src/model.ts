@@ -209,7 +209,7 @@ export class Sequential {
       if (!this.uninitialized.has(slot.name)) return;
       const rows = slot.shape[0];
       const cols = slot.shape.length > 1 ? slot.shape[1] : 1;
-      // Drawn outside core memory: orthogonal_q's blocks may grow it, which detaches every view.
+      // Drawn outside core memory: the init kernels' blocks may grow it, which detaches every view.
       const values = new Float32Array(slot.size);
       initialize(slot.init, values, rows, cols, new Rng(this.seed).derive(index + 1), kernels);
       slot.after?.(values);

@@ -10,13 +10,15 @@
  * Qᵀ row-major n×m when `transposed` (the layouts the initializer needs).
  */
 export function orthogonalQReference(a: Float64Array, m: number, n: number, transposed: boolean): Float64Array {
-  const columns = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) columns[j * m + i] = a[i * n + j];
-  const q = householderQ(columns, m, n); // column-major: Qᵀ row-major
-  if (transposed) return q;
-  const rows = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) rows[i * n + j] = q[j * m + i];
-  return rows;
+  const q = householderQ(transpose(a, m, n), m, n); // column-major: Qᵀ row-major
+  return transposed ? q : transpose(q, n, m);
+}
+
+/** The cols×rows transpose of the row-major rows×cols matrix x. */
+function transpose(x: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[i * cols + j];
+  return out;
 }
 
 /**
