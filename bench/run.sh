@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 installed=bench/node_modules/.package-lock.json
 if [[ ! -f $installed || bench/package-lock.json -nt $installed ]]; then
   echo "bench: installing the peers (npm --prefix bench ci)"
-  # Under `npm run`, PATH starts with node_modules/.bin, which holds the npm 6 that @as-pect/cli pulls in
-  # (via npm-install-peers); it cannot read this lockfile. Use the npm that started the script.
+  # Under `npm run`, PATH starts with node_modules/.bin, where any dependency may install an `npm` of its own
+  # (before package.json's override of glob-promise, @as-pect/cli's pulled in npm 6, which cannot read this
+  # lockfile). Use the npm that started the script.
   if [[ -n ${npm_execpath:-} ]]; then npm=("${npm_node_execpath:-node}" "$npm_execpath"); else npm=(npm); fi
   # onnxruntime-node's install script would download GPU binaries (unreachable here; its CPU binary ships in
   # the package): allowScripts in bench/package.json keeps it from running, and the variable below makes

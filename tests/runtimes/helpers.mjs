@@ -14,8 +14,9 @@ const require = createRequire(join(ROOT, 'package.json'));
 
 /**
  * Runs npm: the npm that started these tests when that is npm (`npm run test:runtimes`), else the one on
- * PATH. `npm run` puts node_modules/.bin first on PATH, and a dev dependency's npm 6 is there (@as-pect/cli
- * pulls it in), which cannot `npm pack` into another folder.
+ * PATH. `npm run` puts node_modules/.bin first on PATH, where any dependency may install an `npm` of its
+ * own: until package.json's override of glob-promise, @as-pect/cli's pulled in npm 6, which cannot
+ * `npm pack` into another folder.
  */
 export function npm(args, options) {
   const cli = process.env.npm_execpath;
