@@ -63,13 +63,15 @@ test('every hot export reaches SIMD code', () => {
   }
   // sgemm must reach all three layouts' tiles and the packed ones, not just one of them, the TN and NT
   // paths that pack their operands block by block (gemmTN; NT's path is inlined into sgemm, so it shows as
-  // the call to packRowStrips), and the 4×8 tiles over interleaved rows of A (rows4, which packedRange
-  // calls, and so does NN's path, gemmNN, inlined into sgemm: sgemm's own call to it).
+  // the call to packRowStrips), and the 4×8 tiles over interleaved rows of A (rows4, inlined into
+  // packedRange and into NN's path, gemmNN: each of them calls interleaveRows4).
   const sgemm = reachable(exportsMap.get('sgemm')!);
-  for (const name of ['gemmNT', 'gemmAB', 'packedRange', 'gemmTN', 'packRowStrips', 'rows4']) {
+  for (const name of ['gemmNT', 'gemmAB', 'packedRange', 'gemmTN', 'packRowStrips', 'interleaveRows4']) {
     assert.ok(sgemm.has(`assembly/gemm/${name}`), `sgemm does not reach ${name}`);
   }
-  assert.ok(funcs.get(exportsMap.get('sgemm')!)!.includes('call $assembly/gemm/rows4'), 'NN products do not run rows4');
+  const interleaving = [...sgemm].filter((f) => funcs.get(f)!.includes('call $assembly/gemm/interleaveRows4'));
+  assert.ok(interleaving.includes('assembly/gemm/packedRange') && interleaving.length >= 2,
+    `NN products do not run the 4×8 tiles over interleaved rows (interleaving: ${interleaving.join(', ')})`);
 });
 
 test('the packed GEMM is register-tiled SIMD and every forward kernel reaches it (and the unpacked NT fallback)', () => {
