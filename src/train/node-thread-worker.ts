@@ -29,6 +29,11 @@ export const DEAD = -1;
 export interface ThreadSetup {
   readonly index: number;
   readonly port: MessagePort;
+  /**
+   * Never used, only held for the thread's whole life (here, under THREAD_SETUP): it closes when the
+   * thread ends, however it ends, and the main thread's watchdog (node-threads.ts) sees its other end close.
+   */
+  readonly life: MessagePort;
   /** One reply counter per worker: +1 per reply, DEAD when its thread exits. */
   readonly signal: Int32Array;
   /** The model file (io/model-file.ts) of the main thread's model, without optimizer state. */

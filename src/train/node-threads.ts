@@ -29,13 +29,15 @@ const START_TIMEOUT_MS = 60_000;
 /**
  * Runs first in every worker: puts the worker's setup where the entry will look for it (THREAD_SETUP),
  * marks the worker's counter DEAD when its thread exits by itself (so a main thread waiting on it wakes
- * up; terminate() skips exit handlers, and only close() calls it), reports a failure to load this module,
- * and registers tsx's loader when this is the TypeScript source (tsx's --import does not reach worker
- * threads on Node 20: privatenumber/tsx#354).
- * Passed as source text: a worker started from a .ts file would fail before any of our code ran.
+ * up; a thread that V8 ends for memory skips exit handlers, and so does terminate(): WATCHDOG covers
+ * those), reports a failure to load this module, and registers tsx's loader when this is the TypeScript
+ * source (tsx's --import does not reach worker threads on Node 20: privatenumber/tsx#354).
+ * Passed as source text: a worker started from a .ts file would fail before any of our code ran. Workers
+ * inherit the process's flags, and under `node --input-type=module` that text runs as a module, where
+ * there is no `require`: both sources here take node:worker_threads from process.getBuiltinModule.
  */
 const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
+const { workerData } = process.getBuiltinModule('node:worker_threads');
 const { signal, index, port } = workerData.${SETUP_KEY};
 globalThis[Symbol.for('${THREAD_SETUP.description}')] = workerData.${SETUP_KEY};
 process.on('exit', () => { Atomics.store(signal, index, ${DEAD}); Atomics.notify(signal, index); });
@@ -49,8 +51,26 @@ process.on('exit', () => { Atomics.store(signal, index, ${DEAD}); Atomics.notify
 });
 `;
 
+/**
+ * The one extra thread of a set of training threads, for the ends their exit handlers miss. The main thread
+ * waits for replies in Atomics.wait, so it cannot see a worker's 'exit' event; a training thread that V8
+ * stops at its heap limit (ERR_WORKER_OUT_OF_MEMORY) runs no exit handler and would leave it waiting for
+ * ever. Each training thread holds one end of a channel (ThreadSetup.life) and this thread the other: when
+ * a training thread ends, however it ends, its end closes, and this thread marks its counter DEAD. (Only a
+ * started port reports 'close', hence the message listeners.) Plain source: it loads nothing of recur.
+ */
+const WATCHDOG = `
+const { workerData } = process.getBuiltinModule('node:worker_threads');
+const { signal, ends } = workerData;
+ends.forEach((end, index) => {
+  end.on('message', () => {});
+  end.on('close', () => { Atomics.store(signal, index, ${DEAD}); Atomics.notify(signal, index); });
+});
+`;
+
 class NodeWorkers implements Workers {
   readonly count: number;
+  /** Every thread started: the watchdog, then the training threads. */
   private readonly threads: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly setups: ThreadSetup[] = [];
@@ -75,20 +95,26 @@ class NodeWorkers implements Workers {
     // import.meta.resolve only runs for the TypeScript source, where tsx is a dev dependency.
     const loader = entry.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined;
     const { Worker, MessageChannel } = workerThreads();
+    /** Failures arrive as replies or as the DEAD counter; a worker never keeps the process alive (fit ends its workers, and trainOnBatch's may be forgotten). */
+    const start = (source: string, workerData: unknown, transferList: MessagePort[]): void => {
+      const worker = new Worker(source, { eval: true, workerData, transferList });
+      worker.on('error', () => {}); // without a listener, an 'error' event would crash the process
+      worker.unref();
+      this.threads.push(worker);
+    };
     try {
+      const lives = Array.from({ length: count }, () => new MessageChannel());
+      const ends = lives.map(({ port2 }) => port2);
+      start(WATCHDOG, { signal: this.signal, ends }, ends);
       for (let index = 0; index < count; index++) {
         const { port1, port2 } = new MessageChannel();
+        const life = lives[index].port1;
         const setup: ThreadSetup = {
-          index, port: port2, signal: this.signal, model: bytes, core: model.coreModule(), loss: training.loss.name, metrics: training.metrics,
+          index, port: port2, life, signal: this.signal, model: bytes, core: model.coreModule(), loss: training.loss.name, metrics: training.metrics,
           params: shared(Float32Array, floats), grads: shared(Float32Array, floats),
         };
-        const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, loader, [SETUP_KEY]: setup }, transferList: [port2] });
-        // Failures arrive as replies or as the DEAD counter; an 'error' event without a listener would crash the process.
-        worker.on('error', () => {});
-        // A worker never keeps the process alive: fit ends its workers, and trainOnBatch's may be forgotten.
-        worker.unref();
+        start(BOOTSTRAP, { entry, loader, [SETUP_KEY]: setup }, [port2, life]);
         port1.unref();
-        this.threads.push(worker);
         this.ports.push(port1);
         this.setups.push(setup);
       }

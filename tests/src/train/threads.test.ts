@@ -37,6 +37,20 @@ workerThreads.Worker = class extends Original {
 };
 syncBuiltinESMExports();
 
+/** The training threads among the workers started since started[from] (the others are their watchdogs). */
+function trainingSince(from: number): { worker: Worker; setup: { core: WebAssembly.Module } }[] {
+  return started.slice(from).flatMap((worker, i) => {
+    const setup = startedWith[from + i]?.recurTrainingThread as { core: WebAssembly.Module } | undefined;
+    return setup ? [{ worker, setup }] : [];
+  });
+}
+
+/** Asserts that `sets` sets of training threads, `threads` threads in all, each set with its one watchdog, started since started[from]. */
+function assertStarted(from: number, sets: number, threads: number, what: string): void {
+  assert.equal(trainingSince(from).length, threads, `${what}: training threads`);
+  assert.equal(started.length - from - threads, sets, `${what}: one watchdog per set`);
+}
+
 /** Resolves once every worker started since started[from] has exited; rejects after `ms`. */
 async function allExited(from: number, ms = 10_000): Promise<void> {
   const workers = started.slice(from);
@@ -168,7 +182,7 @@ for (const c of cases()) {
       assert.equal(many.batches.length, one.batches.length);
       many.batches.forEach((logs, b) => assertClose(Object.values(logs), Object.values(one.batches[b]), 1e-6, `threads ${threads}: batch ${b} logs`));
     }
-    assert.equal(started.length - from, 1 + 2, 'one worker for threads: 2, two for threads: 3');
+    assertStarted(from, 2, 1 + 2, 'one worker for threads: 2, two for threads: 3');
     await allExited(from);
   });
 }
@@ -199,12 +213,12 @@ test('trainOnBatch with threads: 2 matches threads: 1 step after step, reuses it
     assertClose(two.getGradients()['gru.weight_hh_l0'].data, one.getGradients()['gru.weight_hh_l0'].data, 1e-6, `step ${step} combined gradient`);
   }
   for (const [name, w] of Object.entries(one.getWeights())) assertClose(two.getWeights()[name].data, w.data, 1e-5, name);
-  assert.equal(started.length - from, 1, 'one worker, kept across the three calls');
+  assertStarted(from, 1, 1, 'one worker, kept across the three calls');
   // The worker instantiates the model's own compiled core (whichever build init() loaded), not its default.
-  assert.equal((startedWith[from].recurTrainingThread as { core: WebAssembly.Module }).core, two.coreModule());
+  assert.equal(trainingSince(from)[0].setup.core, two.coreModule());
   two.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
   two.trainOnBatch(x, y, { threads: 2 });
-  assert.equal(started.length - from, 2, 'compile() ended the worker; the next call started another');
+  assertStarted(from, 2, 2, 'compile() ended the worker; the next call started another');
   two.dispose();
   one.dispose();
   await allExited(from);
@@ -216,7 +230,7 @@ test('an error thrown in a callback, or stopTraining, still ends every worker', 
   const from = started.length;
   const throwing = { onBatchEnd: (batch: number) => { if (batch === 1) throw new Error('callback failed'); } };
   await assert.rejects(model.fit(c.x, c.y, { batchSize: 8, threads: 3, callbacks: throwing }), /callback failed/);
-  assert.equal(started.length - from, 2);
+  assertStarted(from, 1, 2, 'threads: 3');
   await allExited(from);
   let batches = 0;
   const stopping = { onBatchEnd: () => { batches++; model.stopTraining = true; } };
@@ -285,4 +299,35 @@ test('the browser entry has no threads: threads > 1 is an error saying they need
     "trainOnBatch: trainOnBatch threads: 2 needs Node's worker_threads; this runtime's entry of recur trains on one thread only (use threads: 1)",
     'threads 1 trains',
   ]);
+});
+
+test('a training thread that ends without its exit handler (as at V8\'s heap limit) fails the next step instead of leaving it waiting (child process)', async () => {
+  // worker.terminate() skips a thread's exit handlers, as V8 stopping it at its heap limit does: the main
+  // thread, waiting in Atomics.wait, must learn of it from the watchdog. Without one it would wait for
+  // ever, hence a child process with a timeout. The child runs under --input-type=module, which its
+  // workers inherit: their eval'd sources must run as modules too.
+  const script = `
+    import { createRequire, syncBuiltinESMExports } from 'node:module';
+    const workerThreads = createRequire(import.meta.url)('node:worker_threads');
+    const threads = [];
+    const Original = workerThreads.Worker;
+    workerThreads.Worker = class extends Original {
+      constructor(...args) { super(...args); if (args[1]?.workerData?.recurTrainingThread) threads.push(this); }
+    };
+    syncBuiltinESMExports();
+    const { init, Sequential, layers } = await import('./src/entry-node.ts');
+    await init();
+    const model = new Sequential({ seed: 3, layers: [layers.simpleRNN({ units: 2, inputShape: [3, 1] }), layers.dense({ units: 1 })] });
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = [[[1], [2], [3]], [[4], [5], [6]]], y = [[1], [2]];
+    model.trainOnBatch(x, y, { threads: 2 });
+    const before = JSON.stringify(model.getWeights());
+    await threads[0].terminate();
+    try { model.trainOnBatch(x, y, { threads: 2 }); console.log('no error'); } catch (e) { console.log(e.message); }
+    console.log(JSON.stringify(model.getWeights()) === before ? 'weights unchanged' : 'weights changed');
+    model.trainOnBatch(x, y, { threads: 2 });
+    console.log(threads.length + ' training threads started; trains again');
+  `;
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, timeout: 60_000 });
+  assert.deepEqual(stdout.trim().split('\n'), ['training thread 1 exited unexpectedly', 'weights unchanged', '2 training threads started; trains again']);
 });
