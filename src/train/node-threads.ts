@@ -28,19 +28,17 @@ const START_TIMEOUT_MS = 60_000;
 
 /**
  * Runs first in every worker: puts the worker's setup where the entry will look for it (THREAD_SETUP),
- * marks the worker's counter DEAD when its thread exits by itself (so a main thread waiting on it wakes
- * up; a thread that V8 ends for memory skips exit handlers, and so does terminate(): WATCHDOG covers
- * those), reports a failure to load this module, and registers tsx's loader when this is the TypeScript
- * source (tsx's --import does not reach worker threads on Node 20: privatenumber/tsx#354).
- * Passed as source text: a worker started from a .ts file would fail before any of our code ran. Workers
- * inherit the process's flags, and under `node --input-type=module` that text runs as a module, where
- * there is no `require`: both sources here take node:worker_threads from process.getBuiltinModule.
+ * reports a failure to load this module, and registers tsx's loader when this is the TypeScript source
+ * (tsx's --import does not reach worker threads on Node 20: privatenumber/tsx#354). Its end is WATCHDOG's
+ * to report. Passed as source text: a worker started from a .ts file would fail before any of our code
+ * ran. Workers inherit the process's flags, and under `node --input-type=module` that text runs as a
+ * module, where there is no `require`: both sources here take node:worker_threads from
+ * process.getBuiltinModule.
  */
 const BOOTSTRAP = `
 const { workerData } = process.getBuiltinModule('node:worker_threads');
 const { signal, index, port } = workerData.${SETUP_KEY};
 globalThis[Symbol.for('${THREAD_SETUP.description}')] = workerData.${SETUP_KEY};
-process.on('exit', () => { Atomics.store(signal, index, ${DEAD}); Atomics.notify(signal, index); });
 (async () => {
   if (workerData.loader) (await import(workerData.loader)).register();
   await import(workerData.entry);
@@ -52,12 +50,13 @@ process.on('exit', () => { Atomics.store(signal, index, ${DEAD}); Atomics.notify
 `;
 
 /**
- * The one extra thread of a set of training threads, for the ends their exit handlers miss. The main thread
- * waits for replies in Atomics.wait, so it cannot see a worker's 'exit' event; a training thread that V8
- * stops at its heap limit (ERR_WORKER_OUT_OF_MEMORY) runs no exit handler and would leave it waiting for
- * ever. Each training thread holds one end of a channel (ThreadSetup.life) and this thread the other: when
- * a training thread ends, however it ends, its end closes, and this thread marks its counter DEAD. (Only a
- * started port reports 'close', hence the message listeners.) Plain source: it loads nothing of recur.
+ * The one extra thread of a set of training threads: it marks a training thread's counter DEAD when the
+ * thread ends, so that a main thread waiting on it wakes up. The main thread waits for replies in
+ * Atomics.wait, so it cannot see a worker's 'exit' event, and an exit handler in the worker would not do:
+ * a thread that V8 stops at its heap limit (ERR_WORKER_OUT_OF_MEMORY) runs none, nor does one ended by
+ * terminate(). Each training thread holds one end of a channel (ThreadSetup.life) and this thread the
+ * other: however a training thread ends, its end closes, and this thread sees it. (Only a started port
+ * reports 'close', hence the message listeners.) Plain source: it loads nothing of recur.
  */
 const WATCHDOG = `
 const { workerData } = process.getBuiltinModule('node:worker_threads');

@@ -37,12 +37,9 @@ workerThreads.Worker = class extends Original {
 };
 syncBuiltinESMExports();
 
-/** The training threads among the workers started since started[from] (the others are their watchdogs). */
-function trainingSince(from: number): { worker: Worker; setup: { core: WebAssembly.Module } }[] {
-  return started.slice(from).flatMap((worker, i) => {
-    const setup = startedWith[from + i]?.recurTrainingThread as { core: WebAssembly.Module } | undefined;
-    return setup ? [{ worker, setup }] : [];
-  });
+/** The setups of the training threads among the workers started since started[from] (the others are their watchdogs). */
+function trainingSince(from: number): { core: WebAssembly.Module }[] {
+  return startedWith.slice(from).flatMap((data) => (data?.recurTrainingThread ? [data.recurTrainingThread as { core: WebAssembly.Module }] : []));
 }
 
 /** Asserts that `sets` sets of training threads, `threads` threads in all, each set with its one watchdog, started since started[from]. */
@@ -215,7 +212,7 @@ test('trainOnBatch with threads: 2 matches threads: 1 step after step, reuses it
   for (const [name, w] of Object.entries(one.getWeights())) assertClose(two.getWeights()[name].data, w.data, 1e-5, name);
   assertStarted(from, 1, 1, 'one worker, kept across the three calls');
   // The worker instantiates the model's own compiled core (whichever build init() loaded), not its default.
-  assert.equal(trainingSince(from)[0].setup.core, two.coreModule());
+  assert.equal(trainingSince(from)[0].core, two.coreModule());
   two.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
   two.trainOnBatch(x, y, { threads: 2 });
   assertStarted(from, 2, 2, 'compile() ended the worker; the next call started another');
