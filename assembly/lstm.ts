@@ -126,7 +126,7 @@ function forwardAny(act: i32, ract: i32, lengths: usize, t: i32, B: i32, H: i32,
     // Two passes over the row: the gates and c, then h = o ⊙ act(c). In one pass each vector's act(c) waits
     // on its own four gate activations, a chain of two rational approximations that the CPU could not
     // overlap with the next vector's (measured: the activations took ~100 cycles a vector); the second
-    // pass's vectors are independent. A/B, relaxed core: W5's forward 5% faster, W1's 1–2%.
+    // pass's vectors are independent. A/B, relaxed core: W5's forward 5% faster, W6's 3%, W1's 1–3%.
     let o: usize = 0;
     for (; o < end; o += 16) forwardGates(4, A, R, g + o, hB, b_ih, b_hh, o, cp, c + o);
     for (; o < hB; o += 4) forwardGates(1, A, R, g + o, hB, b_ih, b_hh, o, cp, c + o);
