@@ -232,9 +232,15 @@ export interface Report {
   rows: Row[];
   /** Set instead of rows when the peer cannot run this workload at all (why, for the report). */
   skipped?: { case: string; reason: string }[];
+  /** Which round of `npm run bench` measured it (run.sh's BENCH_ROUND; absent when run by hand). */
+  round?: number;
 }
 
-/** Prints the process's result as one JSON line on stdout (everything else goes to stderr). */
+/**
+ * Prints the process's result as one JSON line on stdout (everything else goes to stderr), tagged with
+ * run.sh's round so that the report can pair recur's and a peer's rows of the same round.
+ */
 export function emit(report: Report): void {
-  process.stdout.write(`${JSON.stringify(report)}\n`);
+  const round = Number(process.env.BENCH_ROUND);
+  process.stdout.write(`${JSON.stringify(Number.isInteger(round) && round > 0 ? { ...report, round } : report)}\n`);
 }

@@ -5,7 +5,9 @@
 //
 // With several rounds a (bench, peer, case) was measured several times, in separate processes; the report
 // keeps the fastest round's median, because load from other tenants of this shared machine only ever
-// slows a run down. Ratios compare recur and a peer from the same invocation of `npm run bench`.
+// slows a run down. Ratios compare recur and a peer from the same invocation of `npm run bench`. The
+// fastest rounds of two libraries may fall in different moments of the run, so the report also pairs
+// them round by round (recur and the peer ran minutes apart in each): the median and range of those ratios.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,8 @@ interface Bench {
   unit: 'ms' | 'µs';
   info: Map<Peer, string>;
   best: Map<string, Row>;
+  /** peer\0case → round → that round's row (reports that carry a round). */
+  byRound: Map<string, Map<number, Row>>;
   /** peer\0case → why that peer was not measured. */
   skipped: Map<string, string>;
   /** Cases in the order they were first reported. */
@@ -37,7 +41,7 @@ interface Bench {
 const benches = new Map<string, Bench>();
 for (const r of reports) {
   let b = benches.get(r.bench);
-  if (!b) benches.set(r.bench, b = { name: r.bench, itemName: r.itemName, unit: r.unit ?? 'ms', info: new Map(), best: new Map(), skipped: new Map(), cases: [] });
+  if (!b) benches.set(r.bench, b = { name: r.bench, itemName: r.itemName, unit: r.unit ?? 'ms', info: new Map(), best: new Map(), byRound: new Map(), skipped: new Map(), cases: [] });
   b.info.set(r.peer, r.info);
   const addCase = (c: string): void => { if (!b.cases.includes(c)) b.cases.push(c); };
   for (const row of r.rows) {
@@ -45,6 +49,11 @@ for (const r of reports) {
     const key = `${r.peer}\u0000${row.case}`;
     const held = b.best.get(key);
     if (!held || row.ms < held.ms) b.best.set(key, row);
+    if (r.round !== undefined) {
+      let rounds = b.byRound.get(key);
+      if (!rounds) b.byRound.set(key, rounds = new Map());
+      rounds.set(r.round, row);
+    }
   }
   for (const s of r.skipped ?? []) {
     addCase(s.case);
@@ -228,6 +237,52 @@ function summary(): string[] {
     'ort-node is ONNX Runtime\'s native build (x86-64 MLAS), shown as a ceiling, not as a WebAssembly peer.');
   return lines;
 }
+/** The middle value of xs (the mean of the two middle values for an even count). */
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b), mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * recur's speed-up over each peer round by round: per workload case, the peer's median over recur's median
+ * of the same round, for every round both were measured in. Peers measured in one round only (the slow
+ * ones, W8) have nothing to pair and are left out.
+ */
+function pairedByRound(): string[] {
+  const workloads = ordered.filter((b) => rank(b.name) < 100);
+  const pairs = (b: Bench, c: string, p: Peer): number[] => {
+    const recur = b.byRound.get(`recur\u0000${c}`), peer = b.byRound.get(`${p}\u0000${c}`);
+    if (!recur || !peer) return [];
+    return [...peer].flatMap(([round, row]) => {
+      const mine = recur.get(round);
+      return mine ? [row.ms / mine.ms] : [];
+    });
+  };
+  const peers = PEERS.filter((p) => p !== 'recur' && workloads.some((b) => b.cases.some((c) => pairs(b, c, p).length > 1)));
+  if (peers.length === 0) return [];
+  const lines = [
+    '## Paired by round', '',
+    'recur\'s speed-up over each peer within each round (the peer\'s median over recur\'s, measured minutes apart):',
+    'the median over the rounds, the range, and k/n: in k of the n rounds recur was faster. Less sensitive than',
+    'the summary\'s fastest-round ratios to a quiet moment that only one of the two caught. Peers measured in one',
+    'round only are left out.', '',
+    `| workload | case | ${peers.join(' | ')} |`,
+    `|---|---|${peers.map(() => '---:').join('|')}|`,
+  ];
+  for (const b of workloads) {
+    for (const c of b.cases) {
+      const cells = peers.map((p) => {
+        const ratios = pairs(b, c, p);
+        if (ratios.length < 2) return '—';
+        const faster = ratios.filter((r) => r > 1).length;
+        return `${three(median(ratios))}× (${three(Math.min(...ratios))}–${three(Math.max(...ratios))}; ${faster}/${ratios.length})`;
+      });
+      if (cells.some((cell) => cell !== '—')) lines.push(`| ${b.name.split(' ')[0]} | ${c} | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines;
+}
+
 /** The peak loops' table: what the machine's SIMD units allow, the denominator of "% of peak". */
 function peakTable(b: Bench): string[] {
   const lines = ['| loop | GFLOP/s (median) | spread | samples |', '|---|---:|---:|---:|'];
@@ -312,7 +367,11 @@ function chart(): string {
   ].join('\n');
 }
 
-if (ordered.some((b) => rank(b.name) < 100)) out.push('', ...summary());
+if (ordered.some((b) => rank(b.name) < 100)) {
+  out.push('', ...summary());
+  const paired = pairedByRound();
+  if (paired.length > 0) out.push('', ...paired);
+}
 for (const b of ordered) {
   const table = b.name === PEAK_BENCH ? peakTable(b) : rank(b.name) < 100 ? perPeerTables(b) : perCaseTable(b);
   out.push('', `## ${b.name}`, '', ...table, '', 'Peers:');

@@ -69,7 +69,7 @@ for ((round = 1; round <= rounds; round++)); do
       echo "bench: round $round/$rounds  $(basename "$file" .bench.ts)  $peer"
       # stdout is the JSON result line(s) (none for a peer the file does not measure; sgemm's recur process
       # prints the peak too); stderr (tfjs's banners) is shown only if the process fails.
-      if ! out=$(node "${flags[@]}" --import tsx "$file" "$peer" 2>"$log"); then
+      if ! out=$(BENCH_ROUND=$round node "${flags[@]}" --import tsx "$file" "$peer" 2>"$log"); then
         cat "$log" >&2
         echo "bench: $file $peer failed" >&2
         exit 1
