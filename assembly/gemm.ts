@@ -1,8 +1,9 @@
 // SIMD single-precision GEMM, the one hot primitive of the core, plus the two BLAS-1/2 helpers the layers
 // need (column sums for bias gradients, y += x). Register blocked; operands are read in place with their
 // row strides, or, for the forward's x·Wᵀ, from weights the façade packed once with pack_weights (see
-// "packed weights" below), or, for large TN products (the weight gradients), copied block by block into a
-// static scratch in that same packed layout (see "TN over packed panels"). No allocation. Not a general
+// "packed weights" below), or, for large TN products (the weight gradients) and NT and NN products with
+// enough rows, copied block by block into a static scratch in that same packed layout (see "TN, NT and NN
+// over packed panels"). No allocation. Not a general
 // BLAS: no alpha/beta other than "overwrite or accumulate", no TT, f32 only, single thread.
 //
 // C[M, N] (+)= op(A)[M, K] · op(B)[K, N]   (all row-major, strides lda/ldb/ldc in elements)
@@ -44,13 +45,14 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
   const ldaB = <usize>lda << 2, ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
   if (flags & PACKED_B) packedRange(accumulate, M, K, A, ldaB, B, 0, N, C, ldcB);
   else if (flags & TRANS_B) {
-    if (K >= 16 && M >= NT_PACK_MIN_M) gemmNTPacked(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
+    if (K >= 16 && M >= NT_PACK_MIN_M) gemmPackedB(true, accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
     else gemmNT(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
   }
   else if (flags & TRANS_A) {
     if (K >= 16 && <i64>M * <i64>N >= TN_PACK_MIN_MN) gemmTN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
     else gemmAB(accumulate, M, N, K, A, 4, ldaB, B, ldbB, C, ldcB);
   }
+  else if (M >= NT_PACK_MIN_M && K >= 16 && <i64>K * <i64>N > NN_PACK_MIN_KN) gemmPackedB(false, accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
   else if (M >= 4 && N >= 8 * INTERLEAVE_MIN_TILES) gemmNN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
   else gemmAB(accumulate, M, N, K, A, ldaB, 4, B, ldbB, C, ldcB);
 }
@@ -536,7 +538,7 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
   for (let j = lo; j < hi; j++) put(c + (<usize>j << 2), load<f32>(STRIP_SCRATCH + (<usize>j << 2)), accumulate);
 }
 
-// ---- TN and NT over packed panels ----------------------------------------------------------------
+// ---- TN, NT and NN over packed panels ------------------------------------------------------------
 //
 // The weight gradients of training (dW += dpreᵀ·x over all T·B rows) are TN products with a long K.
 // Read in place, each k step of a tile touches a new row of A and of B, lda and ldb apart (4 KB apart
@@ -555,9 +557,19 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 // do: B [N, K] is a weight, packed block by block as pack_weights would, and A's rows are already what
 // packedRange reads. gemmNT's dot products need a horizontal sum per element and load A and B alike;
 // the packed tile broadcasts A and streams B.
+//
+// NN with enough rows and a large B (the recurrent backward's dpre·W_hh from H = 512 on, a dense layer's
+// dx from 512 inputs) packs B's blocks too. gemmNN streams all of B once per block of 4 rows; when B is
+// larger than this machine's 2 MB L2 it came from L3 every time, and when its rows are a multiple of 4 KB
+// apart they also map to few cache sets. Packed, one block of B (256 KB) serves every row. Measured,
+// relaxed core, packed / in place: M = 32, N × K = 1024 × 1024: 0.40; 512 × 2048: 0.42; 512 × 1024:
+// 0.65; 16 × 4096 × 256: 0.41; 16 × 512 × 1024: 0.71. At 1 MB (32 × 256 × 1024, W6's dpre·W_hh) 1.00–1.07,
+// and smaller B lost (32 × 128 × 512, W5's: 1.18; 32 × 512 × 64: 1.14), so those stay in place; so do
+// fewer than 16 rows (4 × 512 × 1024: 1.19), whose B is streamed once either way.
 
 const TN_PACK_MIN_MN: i64 = 64 * 64;
 const NT_PACK_MIN_M = 16;
+const NN_PACK_MIN_KN: i64 = 256 * 1024; // floats of B: 1 MB
 /** K rows per block, and the widest B block (C columns) that one packed block holds. */
 const PANEL_KC = 256, PANEL_NC = 256;
 /** The widest A block (C rows) of gemmTN's transposed rows. */
@@ -590,14 +602,19 @@ function gemmTN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
   }
 }
 
-/** C[M, N] (+)= A[M, K]·B[N, K]ᵀ through packed blocks of B; byte strides lda, ldb, ldc; M, N, K ≥ 1. */
-function gemmNTPacked(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
+/**
+ * C[M, N] (+)= A[M, K]·op(B)[K, N] through packed blocks of B: B [N, K] (transB, NT) or [K, N] (NN); byte
+ * strides lda, ldb, ldc; M, N, K ≥ 1.
+ */
+function gemmPackedB(transB: bool, accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, B: usize, ldb: usize,
+  C: usize, ldc: usize): void {
   for (let k0 = 0; k0 < K; k0 += PANEL_KC) {
     const kc = min(PANEL_KC, K - k0);
     const acc = accumulate || k0 > 0;
     for (let j0 = 0; j0 < N; j0 += PANEL_NC) {
       const nc = min(PANEL_NC, N - j0);
-      packRowStrips(nc, kc, B + <usize>j0 * ldb + (<usize>k0 << 2), ldb, PANEL_B);
+      if (transB) packRowStrips(nc, kc, B + <usize>j0 * ldb + (<usize>k0 << 2), ldb, PANEL_B);
+      else packColumnStrips(kc, nc, B + <usize>k0 * ldb + (<usize>j0 << 2), ldb, PANEL_B);
       packedRange(acc, M, kc, A + (<usize>k0 << 2), lda, PANEL_B, 0, nc, C + (<usize>j0 << 2), ldc);
     }
   }

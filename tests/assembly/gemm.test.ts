@@ -34,6 +34,9 @@ const SHAPES: [number, number, number][] = [
   // NN and packed blocks of 4 rows with 32 columns or more interleave A's rows, K in chunks of 512: three
   // chunks (the last short) with a 4-column and a scalar column tail, and K = 0 there (C = 0 or unchanged).
   [9, 45, 1100], [5, 33, 0],
+  // NN with 16 rows or more and B over 1 MB packs B's blocks: four K blocks (the last short), two column
+  // blocks (the second a cut strip of 7), a leftover pair of rows.
+  [18, 263, 1001],
 ];
 const SENTINEL = 12345;
 

@@ -61,12 +61,13 @@ test('every hot export reaches SIMD code', () => {
     const simd = [...reachable(fn)].filter((f) => hasSimd(funcs.get(f)!));
     assert.ok(simd.length > 0, `${exp} reaches no function with f32x4 arithmetic`);
   }
-  // sgemm must reach all three layouts' tiles and the packed ones, not just one of them, the TN and NT
-  // paths that pack their operands block by block (gemmTN; NT's path is inlined into sgemm, so it shows as
-  // the call to packRowStrips), and the 4×8 tiles over interleaved rows of A (rows4, inlined into
-  // packedRange and into NN's path, gemmNN: each of them calls interleaveRows4).
+  // sgemm must reach all three layouts' tiles and the packed ones, not just one of them, the paths that
+  // pack their operands block by block (TN's is inlined into sgemm, so it shows as the call to
+  // transposeBlock; NT's and NN's are gemmPackedB, which packs B's rows or columns), and the 4×8 tiles over
+  // interleaved rows of A (rows4, inlined into packedRange and into NN's path, gemmNN: each of them calls
+  // interleaveRows4).
   const sgemm = reachable(exportsMap.get('sgemm')!);
-  for (const name of ['gemmNT', 'gemmAB', 'packedRange', 'gemmTN', 'packRowStrips', 'interleaveRows4']) {
+  for (const name of ['gemmNT', 'gemmAB', 'packedRange', 'transposeBlock', 'gemmPackedB', 'packRowStrips', 'packColumnStrips', 'interleaveRows4']) {
     assert.ok(sgemm.has(`assembly/gemm/${name}`), `sgemm does not reach ${name}`);
   }
   const interleaving = [...sgemm].filter((f) => funcs.get(f)!.includes('call $assembly/gemm/interleaveRows4'));
