@@ -31,6 +31,7 @@ const SHAPES: readonly (readonly [number, number, number])[] = [
   [256, 256, 256],
   [37, 70, 33], // odd sizes: every scalar tail of the register tiles
   [512, 128, 2048], // a weight gradient over a whole batch: dW_hh [4H, H] of W5's LSTM over T·B = 2048 rows (TN)
+  [32, 512, 2048], // one step of an LSTM(512)'s backward at batch 32: dpre [B, 4H]·W_hh [4H, H] (NN, a 4 MB B)
 ];
 const TRANSPOSES = ['NN', 'NT', 'TN', 'NT packed'] as const;
 type Transpose = (typeof TRANSPOSES)[number];
