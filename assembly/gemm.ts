@@ -2,9 +2,9 @@
 // need (column sums for bias gradients, y += x). Register blocked; operands are read in place with their
 // row strides, or, for the forward's x·Wᵀ, from weights the façade packed once with pack_weights (see
 // "packed weights" below), or, for large TN products (the weight gradients) and NT and NN products with
-// enough rows, copied block by block into a static scratch in that same packed layout (see "TN, NT and NN
-// over packed panels"). No allocation. Not a general
-// BLAS: no alpha/beta other than "overwrite or accumulate", no TT, f32 only, single thread.
+// enough rows, copied block by block into a static scratch in that same packed layout (see "TN, NT and
+// NN over packed panels"). No allocation. Not a general BLAS: no alpha/beta other than "overwrite or
+// accumulate", no TT, f32 only, single thread.
 //
 // C[M, N] (+)= op(A)[M, K] · op(B)[K, N]   (all row-major, strides lda/ldb/ldc in elements)
 //
@@ -558,8 +558,8 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 // packedRange reads. gemmNT's dot products need a horizontal sum per element and load A and B alike;
 // the packed tile broadcasts A and streams B.
 //
-// NN with enough rows and a large B (the recurrent backward's dpre·W_hh from H = 512 on, a dense layer's
-// dx from 512 inputs) packs B's blocks too. gemmNN streams all of B once per block of 4 rows; when B is
+// NN with enough rows and a B over 1 MB (the recurrent backward's dpre·W_hh of an LSTM or GRU from H = 512
+// on, of a SimpleRNN above it; a dense layer's dx once its weights pass 1 MB) packs B's blocks too. gemmNN streams all of B once per block of 4 rows; when B is
 // larger than this machine's 2 MB L2 it came from L3 every time, and when its rows are a multiple of 4 KB
 // apart they also map to few cache sets. Packed, one block of B (256 KB) serves every row. Measured,
 // relaxed core, packed / in place: M = 32, N × K = 1024 × 1024: 0.40; 512 × 2048: 0.42; 512 × 1024:
