@@ -45,14 +45,14 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
   const ldaB = <usize>lda << 2, ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
   if (flags & PACKED_B) packedRange(accumulate, M, K, A, ldaB, B, 0, N, C, ldcB);
   else if (flags & TRANS_B) {
-    if (K >= 16 && M >= NT_PACK_MIN_M) gemmPackedB(true, accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
+    if (K >= 16 && M >= PACK_B_MIN_M) gemmPackedB(true, accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
     else gemmNT(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
   }
   else if (flags & TRANS_A) {
     if (K >= 16 && <i64>M * <i64>N >= TN_PACK_MIN_MN) gemmTN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
     else gemmAB(accumulate, M, N, K, A, 4, ldaB, B, ldbB, C, ldcB);
   }
-  else if (M >= NT_PACK_MIN_M && K >= 16 && <i64>K * <i64>N > NN_PACK_MIN_KN) gemmPackedB(false, accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
+  else if (M >= PACK_B_MIN_M && K >= 16 && <i64>K * <i64>N > NN_PACK_MIN_KN) gemmPackedB(false, accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
   else if (M >= 4 && N >= 8 * INTERLEAVE_MIN_TILES) gemmNN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
   else gemmAB(accumulate, M, N, K, A, ldaB, 4, B, ldbB, C, ldcB);
 }
@@ -558,17 +558,19 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 // packedRange reads. gemmNT's dot products need a horizontal sum per element and load A and B alike;
 // the packed tile broadcasts A and streams B.
 //
-// NN with enough rows and a B over 1 MB (the recurrent backward's dpre·W_hh of an LSTM or GRU from H = 512
-// on, of a SimpleRNN above it; a dense layer's dx once its weights pass 1 MB) packs B's blocks too. gemmNN streams all of B once per block of 4 rows; when B is
-// larger than this machine's 2 MB L2 it came from L3 every time, and when its rows are a multiple of 4 KB
-// apart they also map to few cache sets. Packed, one block of B (256 KB) serves every row. Measured,
-// relaxed core, packed / in place: M = 32, N × K = 1024 × 1024: 0.40; 512 × 2048: 0.42; 512 × 1024:
-// 0.65; 16 × 4096 × 256: 0.41; 16 × 512 × 1024: 0.71. At 1 MB (32 × 256 × 1024, W6's dpre·W_hh) 1.00–1.07,
-// and smaller B lost (32 × 128 × 512, W5's: 1.18; 32 × 512 × 64: 1.14), so those stay in place; so do
-// fewer than 16 rows (4 × 512 × 1024: 1.19), whose B is streamed once either way.
+// NN with enough rows and a B over 1 MB (the recurrent backward's dpre·W_hh of an LSTM or GRU from
+// H = 512 on, of a SimpleRNN above it; a dense layer's dx once its weights pass 1 MB) packs B's blocks
+// too. gemmNN streams all of B once per block of 4 rows; when B is larger than this machine's 2 MB L2 it
+// came from L3 every time, and when its rows are a multiple of 4 KB apart they also map to few cache
+// sets. Packed, one block of B (256 KB) serves every row. Measured, relaxed core, packed / in place:
+// M = 32, N × K = 1024 × 1024: 0.40; 512 × 2048: 0.42; 512 × 1024: 0.65; 16 × 4096 × 256: 0.41;
+// 16 × 512 × 1024: 0.71. At 1 MB (32 × 256 × 1024, W6's dpre·W_hh) 1.00–1.07, and smaller B lost
+// (32 × 128 × 512, W5's: 1.18; 32 × 512 × 64: 1.14), so those stay in place; so do fewer than 16 rows
+// (4 × 512 × 1024: 1.19), whose few blocks of 4 rows do not repay the copy.
 
 const TN_PACK_MIN_MN: i64 = 64 * 64;
-const NT_PACK_MIN_M = 16;
+/** NT and NN products pack B from this many rows of C on (NN only with a B over NN_PACK_MIN_KN floats). */
+const PACK_B_MIN_M = 16;
 const NN_PACK_MIN_KN: i64 = 256 * 1024; // floats of B: 1 MB
 /** K rows per block, and the widest B block (C columns) that one packed block holds. */
 const PANEL_KC = 256, PANEL_NC = 256;

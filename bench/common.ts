@@ -192,14 +192,18 @@ export function timeSync(fn: () => unknown, options: TimeOptions): Timing {
   return summarise(sample);
 }
 
+/** The middle value of xs (the mean of the two middle values for an even count). */
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b), mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** Median and spread of per-call times in seconds (benchmark.js's unit), reported in ms. */
 export function summarise(seconds: readonly number[]): Timing {
   const sample = [...seconds].sort((a, b) => a - b);
   const at = (q: number): number => sample[Math.min(sample.length - 1, Math.floor(q * sample.length))];
-  const median = sample.length % 2 === 1
-    ? sample[(sample.length - 1) / 2]
-    : (sample[sample.length / 2 - 1] + sample[sample.length / 2]) / 2;
-  return { ms: median * 1e3, samples: sample.length, spread: (at(0.9) - at(0.1)) / median };
+  const mid = median(sample);
+  return { ms: mid * 1e3, samples: sample.length, spread: (at(0.9) - at(0.1)) / mid };
 }
 
 /** One measured case of a bench file, as printed in its JSON line and read by bench/report.ts. */

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { PEERS, type Peer, type Report, type Row } from './common.ts';
+import { PEERS, median, type Peer, type Report, type Row } from './common.ts';
 import { PEAK_BENCH, PEAK_CASES } from './peak/index.ts';
 
 const [inputPath, rounds, outputPath] = process.argv.slice(2);
@@ -237,28 +237,22 @@ function summary(): string[] {
     'ort-node is ONNX Runtime\'s native build (x86-64 MLAS), shown as a ceiling, not as a WebAssembly peer.');
   return lines;
 }
-/** The middle value of xs (the mean of the two middle values for an even count). */
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b), mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /**
  * recur's speed-up over each peer round by round: per workload case, the peer's median over recur's median
  * of the same round, for every round both were measured in. Peers measured in one round only (the slow
  * ones, W8) have nothing to pair and are left out.
  */
 function pairedByRound(): string[] {
-  const workloads = ordered.filter((b) => rank(b.name) < 100);
-  const pairs = (b: Bench, c: string, p: Peer): number[] => {
-    const recur = b.byRound.get(`recur\u0000${c}`), peer = b.byRound.get(`${p}\u0000${c}`);
-    if (!recur || !peer) return [];
-    return [...peer].flatMap(([round, row]) => {
-      const mine = recur.get(round);
+  const others = PEERS.filter((p) => p !== 'recur');
+  const rows = ordered.filter((b) => rank(b.name) < 100).flatMap((b) => b.cases.map((c) => {
+    const recur = b.byRound.get(`recur\u0000${c}`);
+    const ratios = new Map(others.map((p) => [p, [...b.byRound.get(`${p}\u0000${c}`) ?? []].flatMap(([round, row]) => {
+      const mine = recur?.get(round);
       return mine ? [row.ms / mine.ms] : [];
-    });
-  };
-  const peers = PEERS.filter((p) => p !== 'recur' && workloads.some((b) => b.cases.some((c) => pairs(b, c, p).length > 1)));
+    })]));
+    return { workload: b.name.split(' ')[0], c, ratios };
+  }));
+  const peers = others.filter((p) => rows.some((r) => r.ratios.get(p)!.length > 1));
   if (peers.length === 0) return [];
   const lines = [
     '## Paired by round', '',
@@ -269,16 +263,14 @@ function pairedByRound(): string[] {
     `| workload | case | ${peers.join(' | ')} |`,
     `|---|---|${peers.map(() => '---:').join('|')}|`,
   ];
-  for (const b of workloads) {
-    for (const c of b.cases) {
-      const cells = peers.map((p) => {
-        const ratios = pairs(b, c, p);
-        if (ratios.length < 2) return '—';
-        const faster = ratios.filter((r) => r > 1).length;
-        return `${three(median(ratios))}× (${three(Math.min(...ratios))}–${three(Math.max(...ratios))}; ${faster}/${ratios.length})`;
-      });
-      if (cells.some((cell) => cell !== '—')) lines.push(`| ${b.name.split(' ')[0]} | ${c} | ${cells.join(' | ')} |`);
-    }
+  for (const { workload, c, ratios } of rows) {
+    const cells = peers.map((p) => {
+      const r = ratios.get(p)!;
+      if (r.length < 2) return '—';
+      const faster = r.filter((x) => x > 1).length;
+      return `${three(median(r))}× (${three(Math.min(...r))}–${three(Math.max(...r))}; ${faster}/${r.length})`;
+    });
+    if (cells.some((cell) => cell !== '—')) lines.push(`| ${workload} | ${c} | ${cells.join(' | ')} |`);
   }
   return lines;
 }
