@@ -6,12 +6,13 @@
 // Dims: N rows (= T·B for a per-step head, or B), I input features, O outputs.
 // Layout: weight [O, I], bias [O].
 
-import { add_col_sums, gemm_wt, sgemm, ACCUMULATE, TRANS_A } from "./gemm";
+import { add_col_sums, sgemm, ACCUMULATE } from "./gemm";
 import { act_grad, bias_act } from "./activations";
+import { add_input_weight_grads, input_product } from "./onehot";
 
 /** y [N, O] = act(x [N, I]·wᵀ + b); w [O, I]; pw = pack_weights(O, I, w) or 0 (then w is read); b [O] or 0. */
 export function dense_forward(act: i32, N: i32, I: i32, O: i32, x: usize, w: usize, pw: usize, b: usize, y: usize): void {
-  gemm_wt(false, N, I, x, I, w, pw, 0, O, y, O);
+  input_product(N, I, O, x, w, pw, y, O);
   bias_act(act, N, O, y, y, b, 0);
 }
 
@@ -25,6 +26,6 @@ export function dense_backward(act: i32, N: i32, I: i32, O: i32, x: usize, w: us
   // dx += dpre·w: [N, O]·[O, I]
   if (dx) sgemm(ACCUMULATE, N, I, O, dy, O, w, I, dx, I);
   // dw += dpreᵀ·x: [N, O]ᵀ·[N, I]
-  sgemm(TRANS_A | ACCUMULATE, O, I, N, dy, O, x, I, dw, I);
+  add_input_weight_grads(N, O, I, dy, O, x, dw);
   add_col_sums(N, O, dy, O, db, 0);
 }

@@ -522,7 +522,7 @@ function interleaveRows4(kc: i32, src: usize, ld: usize, dst: usize): void {
 
 /** One row of a strip: c[0..8) (+)= [v0, v1], or only lanes [lo, hi) when the strip is cut. */
 // @ts-ignore: decorator
-@inline function putStrip(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bool): void {
+@inline export function putStrip(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bool): void {
   if ((lo | (hi ^ 8)) == 0) {
     putW(4, c, v0, accumulate);
     putW(4, c + 16, v1, accumulate);
@@ -581,8 +581,12 @@ const TN_MC = 64;
  * L1 sets while the transpose writes them 16 bytes at a time.
  */
 const TN_A_PAD = 4;
-/** The packed blocks: static, because the core never allocates (B strips 256 KB, A rows 65 KB). */
-const PANEL_B = memory.data(PANEL_KC * PANEL_NC * 4, 16);
+/**
+ * The packed blocks: static, because the core never allocates (B strips 256 KB, A rows 65 KB). PANEL_B is
+ * also onehot.ts's accumulator for a weight gradient, which runs no product while it holds it.
+ */
+export const PANEL_B_FLOATS = PANEL_KC * PANEL_NC;
+export const PANEL_B = memory.data(PANEL_B_FLOATS * 4, 16);
 const TN_A = memory.data((PANEL_KC + TN_A_PAD) * TN_MC * 4, 16);
 
 /** C[M, N] (+)= A[K, M]ᵀ·B[K, N] through packed blocks; byte strides lda, ldb, ldc; M, N, K ≥ 1. */

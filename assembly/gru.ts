@@ -32,6 +32,7 @@
 
 import { add_col_sums, add_into, gemm_wt, sgemm, ACCUMULATE, TRANS_A } from "./gemm";
 import { actV, dactV, ACT_SIGMOID, ACT_TANH } from "./activations";
+import { input_product } from "./onehot";
 import { loadW, madd, storeW, zero } from "./simd";
 import { add_input_grads, add_recurrent_grads, addBiases, carryRow, isPad, passRow, row, step } from "./sequence";
 
@@ -51,7 +52,7 @@ export function gru_forward(act: i32, ract: i32, resetAfter: i32, reverse: i32, 
   const G = 3 * H, L = 4 * H, hB = <usize>H << 2;
   const stepH = (<usize>B * <usize>H) << 2, stepL = (<usize>B * <usize>L) << 2;
   // Blocks r, z, n of gates[t] = x[t]·W_ihᵀ for every t at once: [T·B, I]·[G, I]ᵀ, row stride L.
-  gemm_wt(false, T * B, I, x, I, w_ih, pw_ih, 0, G, gates, L);
+  input_product(T * B, I, G, x, w_ih, pw_ih, gates, L);
   let hPrev = h0;
   for (let s = 0; s < T; s++) {
     const t = step(reverse, T, s);

@@ -15,15 +15,15 @@
 // Processing order and padding (lengths): see sequence.ts. Padded rows compute nothing: h and c are
 // carried, their gates row is zeroed; backward passes dh to dh_prev, keeps dc, and leaves a zero row.
 //
-// Recipe (cuDNN): the input projections of all T steps are one x·W_ihᵀ GEMM written into gates; each step
-// adds one GEMM h_prev·W_hhᵀ into its [B, G] slice (both gemm_wt: packed weights when given, else NT),
-// then vectorised passes over each row of the slice add the biases, apply the gate nonlinearities and
-// update c, then h. Backward runs t in reverse processing
-// order: one pass per step turns dh (and the carried dc) into the pre-activation gate gradients in
+// Recipe (cuDNN): the input projections of all T steps are one x·W_ihᵀ GEMM written into gates (columns of
+// W_ih for one-hot x: onehot.ts); each step adds one GEMM h_prev·W_hhᵀ into its [B, G] slice (gemm_wt:
+// packed weights when given, else NT), then vectorised passes over each row of the slice add the biases,
+// apply the gate nonlinearities and update c, then h. Backward runs t in reverse processing order: one pass per step turns dh (and the carried dc) into the pre-activation gate gradients in
 // place in gates, then dh_prev += dpre·W_hh; the weight gradients are TN GEMMs over all steps at the end.
 
 import { add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
 import { actV, dactV, ACT_SIGMOID, ACT_TANH } from "./activations";
+import { input_product } from "./onehot";
 import { loadW, madd, storeW, zero } from "./simd";
 import { add_input_grads, add_recurrent_grads, addBiases, carryRow, isPad, passRow, row, step } from "./sequence";
 
@@ -38,7 +38,7 @@ export function lstm_forward(act: i32, ract: i32, reverse: i32, T: i32, B: i32, 
   if (T <= 0 || B <= 0 || H <= 0) return;
   const G = 4 * H, stepH = (<usize>B * <usize>H) << 2, stepG = (<usize>B * <usize>G) << 2;
   // gates[t] = x[t]·W_ihᵀ for every t at once: [T·B, I]·[G, I]ᵀ.
-  gemm_wt(false, T * B, I, x, I, w_ih, pw_ih, 0, G, gates, G);
+  input_product(T * B, I, G, x, w_ih, pw_ih, gates, G);
   let hPrev = h0, cPrev = c0;
   for (let s = 0; s < T; s++) {
     const t = step(reverse, T, s);

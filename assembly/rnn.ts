@@ -16,6 +16,7 @@
 
 import { add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
 import { act_grad, bias_act } from "./activations";
+import { input_product } from "./onehot";
 import { add_input_grads, add_recurrent_grads, carry_rows, pass_rows, step } from "./sequence";
 
 /**
@@ -29,7 +30,7 @@ export function rnn_forward(act: i32, reverse: i32, T: i32, B: i32, I: i32, H: i
   if (T <= 0 || B <= 0 || H <= 0) return;
   const stepB = (<usize>B * <usize>H) << 2;
   // hs[t] = x[t]·W_ihᵀ for every t at once: [T·B, I]·[H, I]ᵀ.
-  gemm_wt(false, T * B, I, x, I, w_ih, pw_ih, 0, H, hs, H);
+  input_product(T * B, I, H, x, w_ih, pw_ih, hs, H);
   let hPrev = h0;
   for (let s = 0; s < T; s++) {
     const t = step(reverse, T, s);

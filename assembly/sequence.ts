@@ -16,6 +16,7 @@
 // zero gate-gradient row, so the all-steps GEMMs below add nothing for them.
 
 import { add_col_sums, add_into, sgemm, ACCUMULATE, TRANS_A } from "./gemm";
+import { add_input_weight_grads } from "./onehot";
 import { loadW } from "./simd";
 
 /** v + bias_ih + bias_hh at byte offset `at`, W lanes (only the biases present, i.e. not 0, are loaded). */
@@ -102,7 +103,7 @@ export function add_recurrent_grads(reverse: i32, T: i32, B: i32, H: i32, G: i32
  */
 export function add_input_grads(N: i32, G: i32, I: i32, dpre: usize, ld: i32, x: usize, w_ih: usize,
   dx: usize, dw_ih: usize, db: usize, db2: usize): void {
-  sgemm(TRANS_A | ACCUMULATE, G, I, N, dpre, ld, x, I, dw_ih, I);
+  add_input_weight_grads(N, G, I, dpre, ld, x, dw_ih);
   add_col_sums(N, G, dpre, ld, db, db2);
   if (dx) sgemm(ACCUMULATE, N, I, G, dpre, ld, w_ih, I, dx, I);
 }

@@ -88,7 +88,10 @@ export interface Kernels {
    * hs [T, B, H] (out): hs[t] is the state after consuming x[t], at x's position t.
    * reverse = 0 runs t = 0..T−1 (h_prev of t is hs[t−1], h0 for t = 0);
    * reverse = 1 runs t = T−1..0 (h_prev of t is hs[t+1], h0 for t = T−1). The final state is
-   * hs[T−1] (forward) or hs[0] (reverse). Input projections of all steps are one GEMM.
+   * hs[T−1] (forward) or hs[0] (reverse). Input projections of all steps are one GEMM; when every row of
+   * x has at most one nonzero (one-hot input), they are one column of W_ih per row instead, and backward's
+   * dw_ih adds each row's gradient into one column (assembly/onehot.ts; the same values, to rounding).
+   * The same holds for lstm_*, gru_* and dense_*.
    */
   rnn_forward(act: number, reverse: number, T: number, B: number, I: number, H: number,
     x: number, w_ih: number, w_hh: number, pw_ih: number, pw_hh: number, b_ih: number, b_hh: number, h0: number, lengths: number, hs: number): void;

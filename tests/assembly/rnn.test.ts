@@ -29,6 +29,8 @@ interface Options {
   dh0: boolean;
   /** Per-row sequence lengths, or null for the kernel's lengths = 0 (every row has T steps). */
   lengths?: number[] | null;
+  /** x's rows one-hot (Rng.oneHotRows: assembly/onehot.ts's gather and scatter) instead of dense. */
+  oneHot?: boolean;
 }
 
 interface Shape { T: number; B: number; I: number; H: number }
@@ -36,7 +38,8 @@ interface Shape { T: number; B: number; I: number; H: number }
 function describeCase(s: Shape, o: Options, name: string): string {
   const on = (flag: boolean, label: string) => (flag ? label : `no ${label}`);
   return `${name} rev=${o.reverse} T=${s.T} B=${s.B} I=${s.I} H=${s.H}, ${on(o.bias, 'bias')}, ${on(o.h0, 'h0')}, `
-    + `${on(o.dhLast, 'dh_last')}, ${on(o.dx, 'dx')}, ${on(o.dh0, 'dh0')}${o.lengths ? `, lengths [${o.lengths}]` : ''}`;
+    + `${on(o.dhLast, 'dh_last')}, ${on(o.dx, 'dx')}, ${on(o.dh0, 'dh0')}${o.lengths ? `, lengths [${o.lengths}]` : ''}`
+    + (o.oneHot ? ', one-hot x rows' : '');
 }
 
 /** Random data for one case; weights scaled by 1/√fan-in so long sequences neither explode nor saturate. */
@@ -44,7 +47,7 @@ function makeCase(rng: Rng, s: Shape, o: Options) {
   const { T, B, I, H } = s;
   const p: RnnParams = {
     act: o.act, reverse: o.reverse, T, B, I, H,
-    x: rng.array(T * B * I),
+    x: o.oneHot ? rng.oneHotRows(T * B, I) : rng.array(T * B * I),
     wIh: rng.array(H * I, -1.5 / Math.sqrt(I), 1.5 / Math.sqrt(I)),
     wHh: rng.array(H * H, -1 / Math.sqrt(H), 1 / Math.sqrt(H)),
     bIh: o.bias ? rng.array(H, -0.5, 0.5) : null,
@@ -54,6 +57,8 @@ function makeCase(rng: Rng, s: Shape, o: Options) {
   };
   return { p, dhs: rng.array(T * B * H), dhLast: o.dhLast ? rng.array(B * H) : null };
 }
+
+const STALE = -777.25;
 
 /** Runs rnn_forward and rnn_backward on the core; gradient buffers start at `init` (same layout as RnnGrads). */
 function runKernels(core: Core, p: RnnParams, o: Options, dhs: Float64Array, dhLast: Float64Array | null,
@@ -65,10 +70,11 @@ function runKernels(core: Core, p: RnnParams, o: Options, dhs: Float64Array, dhL
   const pbIh = p.bIh ? put(core, p.bIh) : 0, pbHh = p.bHh ? put(core, p.bHh) : 0, ph0 = p.h0 ? put(core, p.h0) : 0;
   const plen = p.lengths ? putI32(core, p.lengths) : 0;
   // Forward with packed weights (pw_ih, pw_hh) first, then unpacked into the hs that backward reads.
-  const phsPacked = put(core, new Float64Array(T * B * H));
+  // Outputs start stale (as a reused buffer would be): the kernel must overwrite every element.
+  const phsPacked = put(core, new Float64Array(T * B * H).fill(STALE));
   k.rnn_forward(p.act, o.reverse, T, B, I, H, px, pwIh, pwHh, packed(core, H, I, pwIh), packed(core, H, H, pwHh), pbIh, pbHh, ph0, plen, phsPacked);
   const hsPacked = get(core, phsPacked, T * B * H);
-  const phs = put(core, new Float64Array(T * B * H));
+  const phs = put(core, new Float64Array(T * B * H).fill(STALE));
   k.rnn_forward(p.act, o.reverse, T, B, I, H, px, pwIh, pwHh, 0, 0, pbIh, pbHh, ph0, plen, phs);
   const hs = get(core, phs, T * B * H);
   const pdx = o.dx ? put(core, init.dx) : 0;
@@ -182,6 +188,20 @@ for (const build of BUILDS) {
               it(describeCase(s, o, name), () => checkCase(core, caseSeed, s, o));
             }
           }
+        }
+      }
+    });
+
+    describe('one-hot input rows (assembly/onehot.ts)', () => {
+      // I = 70: the nonzero in a vector or the scalar tail; I = 2100: two passes of the weight gradient's
+      // accumulator; I = 8200: added into dw directly.
+      const SHAPES: Shape[] = [{ T: 3, B: 4, I: 5, H: 7 }, { T: 2, B: 3, I: 70, H: 37 }, { T: 2, B: 3, I: 2100, H: 33 }, { T: 2, B: 2, I: 8200, H: 3 }];
+      let seed = 30_000;
+      for (const s of SHAPES) {
+        for (const reverse of [0, 1]) {
+          const o = { act: Act.Tanh, reverse, bias: true, h0: true, dhLast: true, dx: true, dh0: true, lengths: [s.T, 1, ...Array(s.B - 2).fill(s.T)], oneHot: true };
+          const caseSeed = seed++;
+          it(describeCase(s, o, 'Tanh'), () => checkCase(core, caseSeed, s, o));
         }
       }
     });

@@ -27,6 +27,12 @@ export interface CaseOptions {
   dInit: boolean;
   /** null: lengths = 0; 'random': drawn with a 0 and a T among them when B ≥ 2; or the lengths themselves. */
   lengths: number[] | 'random' | null;
+  /**
+   * x's rows: dense (absent); 'one-hot' (Rng.oneHotRows: assembly/onehot.ts's gather and scatter); one-hot
+   * but for a row with two nonzeros, at 0 and 2 ('pair in a vector') or at 1 and I − 1 ('pair apart': two
+   * vectors, or a vector and the scalar tail), which makes the kernels take the dense products.
+   */
+  x?: 'one-hot' | 'one-hot but a pair in a vector' | 'one-hot but a pair apart';
 }
 
 export const ACT_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Act).map(([k, v]) => [v, k.toLowerCase()]));
@@ -43,7 +49,8 @@ export function describeCase(cell: Cell, s: Shape, o: CaseOptions): string {
   const lstm = cell === 'lstm';
   return `${cell} ${ACT_NAMES[o.act]}/${ACT_NAMES[o.ract]} rev=${o.reverse} T=${s.T} B=${s.B} I=${s.I} H=${s.H}, ${on(o.bias, 'bias')}, `
     + `${on(o.h0, 'h0')}${lstm ? `, ${on(o.c0, 'c0')}` : ''}, ${on(o.dhLast, 'dh_last')}${lstm ? `, ${on(o.dcLast, 'dc_last')}` : ''}, `
-    + `${on(o.dx, 'dx')}, ${on(o.dInit, lstm ? 'dh0/dc0' : 'dh0')}, lengths ${o.lengths === null ? '0' : Array.isArray(o.lengths) ? `[${o.lengths}]` : 'random'}`;
+    + `${on(o.dx, 'dx')}, ${on(o.dInit, lstm ? 'dh0/dc0' : 'dh0')}, lengths ${o.lengths === null ? '0' : Array.isArray(o.lengths) ? `[${o.lengths}]` : 'random'}`
+    + (o.x ? `, x ${o.x}` : '');
 }
 
 /** Rows of a [T, B, F] tensor at the valid positions (t < lengths[b]), flattened. */
@@ -67,7 +74,14 @@ export function checkKernelCase(core: Core, seed: number, cell: Cell, s: Shape, 
   const { T, B, I, H } = s;
   const lstm = cell === 'lstm';
   const lengths = o.lengths === 'random' ? randomLengths(rng, B, T) : o.lengths;
-  const p = drawParams(rng, cell, s, { act: o.act, ract: o.ract, reverse: o.reverse, bias: o.bias, h0: o.h0, c0: o.c0, lengths });
+  const p = drawParams(rng, cell, s, { act: o.act, ract: o.ract, reverse: o.reverse, bias: o.bias, h0: o.h0, c0: o.c0, lengths,
+    oneHot: o.x !== undefined });
+  if (o.x !== undefined && o.x !== 'one-hot') {
+    const row = (T * B - 1) * I, [a, b] = o.x === 'one-hot but a pair in a vector' ? [0, 2] : [1, I - 1];
+    p.x.fill(0, row, row + I);
+    p.x[row + a] = 0.5;
+    p.x[row + b] = -1.25;
+  }
   const dhs = rng.array(T * B * H);
   const dhLast = o.dhLast ? rng.array(B * H) : null;
   const dcLast = lstm && o.dcLast ? rng.array(B * H) : null;
@@ -161,6 +175,24 @@ export function declareKernelSweeps(it: (name: string, fn: () => void) => void, 
     ];
     for (const [shape, lengths] of CASES) for (const reverse of [0, 1]) {
       const o: CaseOptions = { ...base, reverse, bias: true, h0: true, c0: true, dhLast: true, dcLast: true, dx: true, dInit: true, lengths };
+      const s = seed++;
+      it(describeCase(cell, shape, o), () => checkKernelCase(core(), s, cell, shape, o));
+    }
+  });
+
+  describe('one-hot input rows (assembly/onehot.ts), and one row of two nonzeros among them', () => {
+    // I = 70: the nonzero in a vector or in the scalar tail; H = 37: gate blocks that cut packed strips;
+    // I = 2100: the weight gradient's accumulator holds 24 columns, so it takes two passes; I = 8200: too
+    // wide for the accumulator, added into dw directly. A pair apart: at I = 5 its second nonzero is in the
+    // scalar tail, at I = 8 in the second vector. No padding with a pair, so that its row counts.
+    const CASES: [Shape, CaseOptions['x']][] = [
+      [{ T: 3, B: 4, I: 5, H: 7 }, 'one-hot'], [{ T: 2, B: 3, I: 70, H: 37 }, 'one-hot'], [{ T: 2, B: 3, I: 2100, H: 9 }, 'one-hot'],
+      [{ T: 2, B: 2, I: 8200, H: 3 }, 'one-hot'], [{ T: 3, B: 4, I: 5, H: 7 }, 'one-hot but a pair in a vector'],
+      [{ T: 3, B: 4, I: 5, H: 7 }, 'one-hot but a pair apart'], [{ T: 2, B: 3, I: 8, H: 9 }, 'one-hot but a pair apart'],
+    ];
+    for (const [shape, x] of CASES) for (const reverse of [0, 1]) {
+      const o: CaseOptions = { ...base, reverse, bias: true, h0: true, c0: true, dhLast: true, dcLast: true, dx: true, dInit: true,
+        lengths: x === 'one-hot' ? 'random' : null, x };
       const s = seed++;
       it(describeCase(cell, shape, o), () => checkKernelCase(core(), s, cell, shape, o));
     }

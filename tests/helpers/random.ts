@@ -38,6 +38,19 @@ export class Rng {
     return out;
   }
 
+  /**
+   * N rows of I with at most one nonzero each (the input the one-hot path of assembly/onehot.ts takes): about
+   * one row in five all zeros, the others a 1 (half of them) or a value in [−2, 2) at a random position.
+   */
+  oneHotRows(N: number, I: number): Float64Array {
+    const out = new Float64Array(N * I);
+    for (let r = 0; r < N; r++) {
+      if (this.next() < 0.2) continue;
+      out[r * I + this.int(0, I - 1)] = this.next() < 0.5 ? 1 : Math.fround(this.uniform(-2, 2));
+    }
+    return out;
+  }
+
   /** One of the given values. */
   pick<T>(values: readonly T[]): T {
     return values[Math.floor(this.next() * values.length)];

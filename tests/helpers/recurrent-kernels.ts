@@ -44,10 +44,14 @@ export interface KernelGrads {
 
 const SENTINEL = 16;
 const SENTINEL_VALUE = 1234.5;
+const STALE_VALUE = -777.25;
 
-/** n zeroed floats immediately followed (no alignment gap) by SENTINEL floats that must stay untouched. */
+/**
+ * n floats of STALE immediately followed (no alignment gap) by SENTINEL floats that must stay untouched:
+ * an output the kernel must overwrite everywhere, as a reused buffer would hold, or a scratch it must set.
+ */
 function guarded(core: Core, n: number): { ptr: number; check: (what: string) => void } {
-  const block = new Float64Array(n + SENTINEL);
+  const block = new Float64Array(n + SENTINEL).fill(STALE_VALUE, 0, n);
   block.fill(SENTINEL_VALUE, n);
   const ptr = put(core, block);
   return {

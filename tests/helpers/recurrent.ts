@@ -74,6 +74,8 @@ export interface DrawOptions {
   /** LSTM only. */
   c0: boolean;
   lengths: number[] | null;
+  /** x's rows one-hot (Rng.oneHotRows) instead of dense. */
+  oneHot?: boolean;
 }
 
 /**
@@ -86,7 +88,7 @@ export function drawParams(rng: Rng, cell: Cell, s: { T: number; B: number; I: n
   const a = 1.2 / Math.sqrt(I), r = 0.9 / Math.sqrt(H);
   return {
     cell, act: o.act ?? Act.Tanh, ract: o.ract ?? Act.Sigmoid, reverse: o.reverse, T, B, I, H,
-    x: rng.array(T * B * I), wIh: rng.array(G * I, -a, a), wHh: rng.array(G * H, -r, r),
+    x: o.oneHot ? rng.oneHotRows(T * B, I) : rng.array(T * B * I), wIh: rng.array(G * I, -a, a), wHh: rng.array(G * H, -r, r),
     bIh: o.bias ? rng.array(G, -0.4, 0.4) : null, bHh: o.bias ? rng.array(G, -0.4, 0.4) : null,
     h0: o.h0 ? rng.array(B * H) : null, c0: o.c0 && cell === 'lstm' ? rng.array(B * H) : null,
     lengths: o.lengths,
