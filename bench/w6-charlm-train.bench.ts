@@ -8,8 +8,10 @@
 // Data: seeded random character ids, B rows of T + 1; the input is the one-hot float tensor [B, T, 65] of
 // the first T ids (recur and tfjs take it as a plain LSTM input with I = 65, no embedding layer), the
 // target the one-hot [B, T, 65] of the next T ids.
-// FLOPs per step: 3 × (B·T·2·(65 + 256)·1024 + B·T·2·256·65) = 6.63 GFLOP: the input projection is counted
-// as the dense product it is on a one-hot input (both recur and tfjs compute it that way).
+// FLOPs per step: 3 × (B·T·2·(65 + 256)·1024 + B·T·2·256·65) = 6.63 GFLOP: the input projection and its
+// weight gradient are counted as the dense products tfjs computes; recur sees that the input's rows are
+// one-hot and does neither (assembly/onehot.ts: one column of W_ih per row, each row's gradient into one
+// column of dW_ih), so its GFLOP/s here is per dense-equivalent FLOP.
 //
 // Check before timing (recur, tfjs): bench/train.ts's SGD-at-learning-rate-1 step against the f64 loss and
 // gradients of src/reference (LSTM BPTT, dense, softmax cross-entropy; ~20 s of plain f64 loops, computed
