@@ -185,7 +185,7 @@ const out: string[] = [
   `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
   `- Machine: ${cpuModel()}, ${availableParallelism()} cores visible (shared, noisy), Linux`,
   `- Node ${process.version} (V8 ${process.versions.v8}); recur commit ${commit()}`,
-  `- Rounds: ${rounds} (each peer in its own process per round; the fastest round's median is kept; a peer whose calls took over 1 s in round 1, and W8, are measured in round 1 only)`,
+  `- Rounds: ${rounds} (each peer in its own process per round; the fastest round's median is kept; a peer whose calls took over 1 s in round 1, except tfjs-wasm, and W8, are measured in round 1 only)`,
   '',
   `![recur vs each peer: peer time / recur time per workload, log scale](${basename(outputPath).replace(/(\.md)?$/, '.svg')})`,
   '',
