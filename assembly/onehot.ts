@@ -9,11 +9,10 @@
 // (the dense TN kernel sums them in blocks: equal up to rounding). For finite weights only: a dense
 // product makes NaN of 0·Inf, the gather never reads the other columns.
 //
-// Measured at W6's shape (one-hot 65 → LSTM(256), B = 32, T = 100), A/B against the dense products: the
-// LSTM's forward 0.85× the time, forward + backward 0.89×; W6's whole training step 0.86–0.88×.
+// Measured on W6 (one-hot 65 → LSTM(256), B = 32, T = 100): see bench/RESULTS.md and the commit message.
 
 import { gemm_wt, putStrip, sgemm, ACCUMULATE, PANEL_B, PANEL_B_FLOATS, TRANS_A } from "./gemm";
-import { madd, zero } from "./simd";
+import { loadW, madd, storeW, zero } from "./simd";
 
 /** Index of the only nonzero element of x[0..I), −1 for a row of zeros, −2 for two or more nonzeros. */
 // @ts-ignore: decorator
@@ -121,9 +120,15 @@ function addRowsInto(N: i32, G: i32, I: i32, dy: usize, ld: i32, x: usize, dw: u
     }
     const acc = PANEL_B + ((<usize>j * <usize>G) << 2), vv = f32x4.splat(v);
     let o: usize = 0;
-    for (; o < <usize>G4 << 2; o += 16) v128.store(acc + o, madd(v128.load(acc + o), vv, v128.load(dy + o)));
-    for (; o < <usize>G << 2; o += 4) store<f32>(acc + o, load<f32>(acc + o) + v * load<f32>(dy + o));
+    for (; o < <usize>G4 << 2; o += 16) accumulateRow(4, acc + o, vv, dy + o);
+    for (; o < <usize>G << 2; o += 4) accumulateRow(1, acc + o, vv, dy + o);
   }
+}
+
+/** W lanes (4, or 1 for the tail: the same arithmetic) of acc += v·dy. */
+// @ts-ignore: decorator
+@inline function accumulateRow(W: i32, acc: usize, vv: v128, dy: usize): void {
+  storeW(W, acc, madd(loadW(W, acc), vv, loadW(W, dy)));
 }
 
 /** dw[n, j] += acc[j, n] for acc [I, G] in PANEL_B; dw row stride I. */
