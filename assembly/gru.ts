@@ -17,7 +17,8 @@
 // Processing order and padding (lengths): see sequence.ts. Padded rows compute nothing: h is carried,
 // their gates row is zeroed; backward passes dh to dh_prev and leaves a zero row.
 //
-// Recipe (cuDNN): the input projections of all T steps are one NT GEMM into blocks r, z, n of gates.
+// Recipe (cuDNN): the input projections of all T steps are one NT GEMM into blocks r, z, n of gates
+// (columns of W_ih for one-hot x: onehot.ts).
 // resetAfter = 1: per step, the x-part of n moves to block m and block n is cleared, so ONE accumulating
 //   NT GEMM h_prev·W_hhᵀ [B, G] lands r and z on their x-parts and W_hn h in block n; per row, one
 //   vectorised pass then applies the biases and the gate nonlinearities and writes r, z, m and n's

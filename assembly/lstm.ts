@@ -18,8 +18,10 @@
 // Recipe (cuDNN): the input projections of all T steps are one x·W_ihᵀ GEMM written into gates (columns of
 // W_ih for one-hot x: onehot.ts); each step adds one GEMM h_prev·W_hhᵀ into its [B, G] slice (gemm_wt:
 // packed weights when given, else NT), then vectorised passes over each row of the slice add the biases,
-// apply the gate nonlinearities and update c, then h. Backward runs t in reverse processing order: one pass per step turns dh (and the carried dc) into the pre-activation gate gradients in
-// place in gates, then dh_prev += dpre·W_hh; the weight gradients are TN GEMMs over all steps at the end.
+// apply the gate nonlinearities and update c, then h. Backward runs t in reverse processing order: one
+// pass per step turns dh (and the carried dc) into the pre-activation gate gradients in place in gates,
+// then dh_prev += dpre·W_hh; the weight gradients are TN GEMMs over all steps at the end (dW_ih by rows
+// for one-hot x).
 
 import { add_into, gemm_wt, sgemm, ACCUMULATE } from "./gemm";
 import { actV, dactV, ACT_SIGMOID, ACT_TANH } from "./activations";

@@ -9,7 +9,8 @@
 // state of step t is hs at the previously visited position (t−1 or t+1), or h0 for the first step.
 // Padding (lengths, see sequence.ts): padded rows are computed like the others, then overwritten with
 // the carried state; backward passes their dh through and zeroes their pre-activation gradient.
-// Recipe (cuDNN): the input projections of all T steps are one big x·W_ihᵀ GEMM written straight into hs;
+// Recipe (cuDNN): the input projections of all T steps are one big x·W_ihᵀ GEMM written straight into hs
+// (columns of W_ih for one-hot x: onehot.ts);
 // each step then adds one small h·W_hhᵀ GEMM for the recurrence (both gemm_wt: over the packed weights
 // pw_ih / pw_hh when given, else the plain NT GEMM). Backward accumulates dW with one TN GEMM
 // per weight over all steps once the per-step pre-activation gradients are known.
