@@ -23,7 +23,8 @@
 // rows (4 accumulators + 4 B vectors + 1 broadcast, good for GEMV); 4×2 for NT = 8 accumulators + 4 A
 // vectors + 2 B vectors = 14; 1×4 for NT's single rows. Edges fall to narrower tiles of the same code
 // (the tile functions are @inline with constant shape arguments, so each shape compiles to its own
-// straight-line loop) and finally to scalar dot products.
+// straight-line loop). The last N % 4 columns of NN/TN run those tiles over a zero-padded copy
+// (columnTail); NT's K % 4 tail is scalar.
 
 import { hsum, loadW, madd, put, putW, zero } from "./simd";
 
@@ -69,7 +70,7 @@ export function gemm_wt(accumulate: bool, M: i32, K: i32, A: usize, lda: i32, w:
   else sgemm(TRANS_B | (accumulate ? ACCUMULATE : 0), M, n1 - n0, K, A, lda, w + ((<usize>n0 * <usize>K) << 2), K, C, ldc);
 }
 
-/** sum over k < K of a[k·aK] · b[k·bK] (byte steps), in f32: the scalar edges of both loop nests. */
+/** sum over k < K of a[k·aK] · b[k·bK] (byte steps), in f32: NT's K % 4 tail. */
 // @ts-ignore: decorator
 @inline function dot(K: i32, a: usize, aK: usize, b: usize, bK: usize): f32 {
   let s: f32 = 0;
@@ -84,9 +85,58 @@ export function gemm_wt(accumulate: bool, M: i32, K: i32, A: usize, lda: i32, w:
  * B [K, N] with row stride ldb (bytes), C [M, N] with row stride ldc (bytes).
  */
 function gemmAB(accumulate: bool, M: i32, N: i32, K: i32, A: usize, aI: usize, aK: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
+  const N4 = N & ~3;
   let i = 0;
-  for (; i + 4 <= M; i += 4) rowsAB(4, 2, accumulate, N, K, A + <usize>i * aI, aI, aK, B, ldb, C + <usize>i * ldc, ldc);
-  for (; i < M; i++) rowsAB(1, 4, accumulate, N, K, A + <usize>i * aI, aI, aK, B, ldb, C + <usize>i * ldc, ldc);
+  for (; i + 4 <= M; i += 4) rowsAB(4, 2, accumulate, N4, K, A + <usize>i * aI, aI, aK, B, ldb, C + <usize>i * ldc, ldc);
+  for (; i < M; i++) rowsAB(1, 4, accumulate, N4, K, A + <usize>i * aI, aI, aK, B, ldb, C + <usize>i * ldc, ldc);
+  if (N4 < N) columnTail(accumulate, M, N - N4, K, A, aI, aK, B + (<usize>N4 << 2), ldb, C + (<usize>N4 << 2), ldc);
+}
+
+/**
+ * Zero-padded copies of a B's last N % 4 columns ([kc][4], TAIL_KC rows of K at a time) for columnTail, and
+ * the tile it computes over them before storing the real columns.
+ */
+const TAIL_KC = 256;
+const TAIL_PANEL = memory.data(TAIL_KC * 16, 16);
+const TAIL_TILE = memory.data(64, 16);
+
+/**
+ * gemmAB's last nt < 4 columns of C (+)= op(A)·B (A, aI, aK as in gemmAB; B and C at those columns). Read in
+ * place they were scalar dot products down B's columns, ldb apart: at 36×70×33 NN, 2 such columns of 70 took
+ * the GEMM from 24.5 to 19.3 GFLOP/s (16×6×33: 6 GFLOP/s against 24 at 16×8×33). Copied into TAIL_PANEL
+ * with zeros beside them (the unused lanes compute on zeros, never on stale values), they run as tileAB's
+ * 4-column tiles, whose nt real lanes are then stored. Paired A/B against the dot products: 37×70×33 NN
+ * and TN 0.87–0.88× the time, 16×6×33 0.55×, shapes with N % 4 = 0 unchanged. (Padding 5–7 leftover
+ * columns to one 8-wide tile, instead of a 4-wide tile and this one, measured 0.95–1.07×: not kept.)
+ */
+function columnTail(accumulate: bool, M: i32, nt: i32, K: i32, A: usize, aI: usize, aK: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
+  for (let k0 = 0; k0 == 0 || k0 < K; k0 += TAIL_KC) { // once when K = 0: C = 0 (or unchanged)
+    const kc = min(TAIL_KC, K - k0), acc = accumulate || k0 > 0; // the first chunk overwrites when asked to
+    for (let k = 0; k < kc; k++) {
+      const b = B + <usize>(k0 + k) * ldb, p = TAIL_PANEL + (<usize>k << 4);
+      v128.store(p, zero());
+      for (let j = 0; j < nt; j++) store<f32>(p + (<usize>j << 2), load<f32>(b + (<usize>j << 2)));
+    }
+    const a = A + <usize>k0 * aK;
+    let i = 0;
+    for (; i + 4 <= M; i += 4) {
+      tileAB(4, 1, false, kc, a + <usize>i * aI, aI, aK, TAIL_PANEL, 16, TAIL_TILE, 16);
+      putTail(4, nt, C + <usize>i * ldc, ldc, acc);
+    }
+    for (; i < M; i++) {
+      tileAB(1, 1, false, kc, a + <usize>i * aI, aI, aK, TAIL_PANEL, 16, TAIL_TILE, 16);
+      putTail(1, nt, C + <usize>i * ldc, ldc, acc);
+    }
+  }
+}
+
+/** C[r, 0..nt) (+)= TAIL_TILE[r][0..nt) for the R rows of a tail tile. */
+// @ts-ignore: decorator
+@inline function putTail(R: i32, nt: i32, c: usize, ldc: usize, accumulate: bool): void {
+  for (let r = 0; r < R; r++) {
+    const t = TAIL_TILE + (<usize>r << 4), cr = c + <usize>r * ldc;
+    for (let j = 0; j < nt; j++) put(cr + (<usize>j << 2), load<f32>(t + (<usize>j << 2)), accumulate);
+  }
 }
 
 /**
@@ -101,16 +151,12 @@ function gemmNN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
   if (N8 < N) gemmAB(accumulate, M, N - N8, K, A, lda, 4, B + (<usize>N8 << 2), ldb, C + (<usize>N8 << 2), ldc);
 }
 
-/** R rows of C (R = 4 or 1): tiles of V vectors (4·V columns), then single vectors, then scalar columns. */
+/** R rows of C (R = 4 or 1), N a multiple of 4: tiles of V vectors (4·V columns), then single vectors. */
 // @ts-ignore: decorator
 @inline function rowsAB(R: i32, V: i32, accumulate: bool, N: i32, K: i32, a: usize, aI: usize, aK: usize, B: usize, ldb: usize, c: usize, ldc: usize): void {
   let j = 0;
   for (; j + 4 * V <= N; j += 4 * V) tileAB(R, V, accumulate, K, a, aI, aK, B + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc);
-  for (; j + 4 <= N; j += 4) tileAB(R, 1, accumulate, K, a, aI, aK, B + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc);
-  for (; j < N; j++) {
-    const b = B + (<usize>j << 2), cj = c + (<usize>j << 2);
-    for (let r = 0; r < R; r++) put(cj + <usize>r * ldc, dot(K, a + <usize>r * aI, aK, b, ldb), accumulate);
-  }
+  for (; j < N; j += 4) tileAB(R, 1, accumulate, K, a, aI, aK, B + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc);
 }
 
 /**
