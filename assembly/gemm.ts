@@ -10,21 +10,22 @@
 //
 // Three loop nests: packedRange (PACKED_B, x·Wᵀ from packed strips: the fast forward path, also run by
 // gemmTN over its packed blocks), and two over plain row-major operands for the three supported layouts:
-// - NN and small TN (gemmAB): C rows are built 8 (or 16) columns at a time from rows of B; each A element
-//   is broadcast (v128.load32_splat) and multiplied into them. NN and TN differ only in where A(i, k)
-//   lives (A + i·lda + k vs A + k·lda + i), so the loop takes the byte steps of A along i and along k.
-//   NN with 32 columns or more (gemmNN) first interleaves each block of 4 rows of A, as packedRange does
-//   (see "interleaved rows of A" below).
+// - NN and small TN (gemmAB): C rows are built 8 (a single row: 24) columns at a time from rows of B;
+//   each A element is broadcast (v128.load32_splat) and multiplied into them. NN and TN differ only in
+//   where A(i, k) lives (A + i·lda + k vs A + k·lda + i), so the loop takes the byte steps of A along i
+//   and along k. NN with 32 columns or more (gemmNN) first interleaves each block of 4 rows of A, as
+//   packedRange does (see "interleaved rows of A" below).
 // - NT (gemmNT, the hot x·Wᵀ): rows of A and rows of B are both contiguous in k, so each C element is
 //   a dot product: v128 partial sums over k in steps of 4, one horizontal sum at the end, scalar K tail.
 //
 // Tile shapes (PERF-NOTES: V8 has 15 usable SIMD registers and keeps every load of an iteration live):
-// 4×8 for NN/TN = 8 accumulators + 2 B vectors + 4 A broadcasts = 14 registers; 1×16 for leftover single
-// rows (4 accumulators + 4 B vectors + 1 broadcast, good for GEMV); 4×2 for NT = 8 accumulators + 4 A
-// vectors + 2 B vectors = 14; 1×4 for NT's single rows. Edges fall to narrower tiles of the same code
-// (the tile functions are @inline with constant shape arguments, so each shape compiles to its own
-// straight-line loop). The last N % 4 columns of NN/TN run those tiles over a zero-padded copy
-// (columnTail); NT's K % 4 tail is scalar.
+// 4×8 for NN/TN = 8 accumulators + 2 B vectors + 4 A broadcasts = 14 registers; 1×24 for leftover single
+// rows (6 accumulators + 6 B vectors + 1 broadcast = 13, the GEMV: against 1×16, 0.88–0.93× the time
+// at 1×512×160, 1×128×512 and 1×256×1024 on the plain core, 0.91–0.98× relaxed); 4×2 for NT = 8
+// accumulators + 4 A vectors + 2 B vectors = 14; 1×4 for NT's single rows. Edges fall to narrower tiles
+// of the same code (the tile functions are @inline with constant shape arguments, so each shape compiles
+// to its own straight-line loop). The last N % 4 columns of NN/TN run those tiles over a zero-padded
+// copy (columnTail); NT's K % 4 tail is scalar.
 
 import { hsum, loadW, madd, put, putW, zero } from "./simd";
 
@@ -88,7 +89,7 @@ function gemmAB(accumulate: bool, M: i32, N: i32, K: i32, A: usize, aI: usize, a
   const N4 = N & ~3;
   let i = 0;
   for (; i + 4 <= M; i += 4) rowsAB(4, 2, accumulate, N4, K, A + <usize>i * aI, aI, aK, B, ldb, C + <usize>i * ldc, ldc);
-  for (; i < M; i++) rowsAB(1, 4, accumulate, N4, K, A + <usize>i * aI, aI, aK, B, ldb, C + <usize>i * ldc, ldc);
+  for (; i < M; i++) rowsAB(1, 6, accumulate, N4, K, A + <usize>i * aI, aI, aK, B, ldb, C + <usize>i * ldc, ldc);
   if (N4 < N) columnTail(accumulate, M, N - N4, K, A, aI, aK, B + (<usize>N4 << 2), ldb, C + (<usize>N4 << 2), ldc);
 }
 
@@ -151,21 +152,23 @@ function gemmNN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
   if (N8 < N) gemmAB(accumulate, M, N - N8, K, A, lda, 4, B + (<usize>N8 << 2), ldb, C + (<usize>N8 << 2), ldc);
 }
 
-/** R rows of C (R = 4 or 1), N a multiple of 4: tiles of V vectors (4·V columns), then single vectors. */
+/** R rows of C (R = 4 or 1), N a multiple of 4: tiles of V vectors (4·V columns), then pairs (V > 2), then single vectors. */
 // @ts-ignore: decorator
 @inline function rowsAB(R: i32, V: i32, accumulate: bool, N: i32, K: i32, a: usize, aI: usize, aK: usize, B: usize, ldb: usize, c: usize, ldc: usize): void {
   let j = 0;
   for (; j + 4 * V <= N; j += 4 * V) tileAB(R, V, accumulate, K, a, aI, aK, B + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc);
+  if (V > 2) for (; j + 8 <= N; j += 8) tileAB(R, 2, accumulate, K, a, aI, aK, B + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc);
   for (; j < N; j += 4) tileAB(R, 1, accumulate, K, a, aI, aK, B + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc);
 }
 
 /**
  * One R×(4·V) tile of C, held in registers over the whole K loop. Accumulator acc<r><v> holds
- * C[r, 4v..4v+3]. Shapes used: (4, 2), (4, 1), (1, 4), (1, 1); the `if`s on the constant R and V fold away.
+ * C[r, 4v..4v+3]. Shapes used: (4, 2), (4, 1), (1, 6), (1, 2), (1, 1); the `if`s on the constant R and V
+ * fold away.
  */
 // @ts-ignore: decorator
 @inline function tileAB(R: i32, V: i32, accumulate: bool, K: i32, a: usize, aI: usize, aK: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
-  let acc00 = zero(), acc01 = zero(), acc02 = zero(), acc03 = zero();
+  let acc00 = zero(), acc01 = zero(), acc02 = zero(), acc03 = zero(), acc04 = zero(), acc05 = zero();
   let acc10 = zero(), acc11 = zero(), acc20 = zero(), acc21 = zero(), acc30 = zero(), acc31 = zero();
   for (let k = 0; k < K; k++, a += aK, b += ldb) {
     const b0 = v128.load(b);
@@ -176,6 +179,10 @@ function gemmNN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
     if (V > 2) {
       acc02 = madd(acc02, a0, v128.load(b, 32));
       acc03 = madd(acc03, a0, v128.load(b, 48));
+    }
+    if (V > 4) {
+      acc04 = madd(acc04, a0, v128.load(b, 64));
+      acc05 = madd(acc05, a0, v128.load(b, 80));
     }
     if (R > 1) {
       const a1 = v128.load32_splat(a + aI);
@@ -196,6 +203,10 @@ function gemmNN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
   if (V > 2) {
     putW(4, c + 32, acc02, accumulate);
     putW(4, c + 48, acc03, accumulate);
+  }
+  if (V > 4) {
+    putW(4, c + 64, acc04, accumulate);
+    putW(4, c + 80, acc05, accumulate);
   }
   if (R > 1) {
     putW(4, c + ldc, acc10, accumulate);
