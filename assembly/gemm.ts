@@ -152,7 +152,10 @@ function gemmNN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
   if (N8 < N) gemmAB(accumulate, M, N - N8, K, A, lda, 4, B + (<usize>N8 << 2), ldb, C + (<usize>N8 << 2), ldc);
 }
 
-/** R rows of C (R = 4 or 1), N a multiple of 4: tiles of V vectors (4·V columns), then pairs (V > 2), then single vectors. */
+/**
+ * R rows of C (R = 4 or 1), N a multiple of 4: tiles of V vectors (4·V columns), then pairs of vectors
+ * (when V > 2), then single vectors.
+ */
 // @ts-ignore: decorator
 @inline function rowsAB(R: i32, V: i32, accumulate: bool, N: i32, K: i32, a: usize, aI: usize, aK: usize, B: usize, ldb: usize, c: usize, ldc: usize): void {
   let j = 0;
