@@ -71,11 +71,11 @@ export function gemm_wt(accumulate: bool, M: i32, K: i32, A: usize, lda: i32, w:
   else sgemm(TRANS_B | (accumulate ? ACCUMULATE : 0), M, n1 - n0, K, A, lda, w + ((<usize>n0 * <usize>K) << 2), K, C, ldc);
 }
 
-/** sum over k < K of a[k·aK] · b[k·bK] (byte steps), in f32: NT's K % 4 tail. */
+/** sum over k < K of a[k] · b[k] (contiguous f32), in f32: NT's K % 4 tail. */
 // @ts-ignore: decorator
-@inline function dot(K: i32, a: usize, aK: usize, b: usize, bK: usize): f32 {
+@inline function dot(K: i32, a: usize, b: usize): f32 {
   let s: f32 = 0;
-  for (let k = 0; k < K; k++, a += aK, b += bK) s += load<f32>(a) * load<f32>(b);
+  for (let k = 0; k < K; k++, a += 4, b += 4) s += load<f32>(a) * load<f32>(b);
   return s;
 }
 
@@ -93,39 +93,35 @@ function gemmAB(accumulate: bool, M: i32, N: i32, K: i32, A: usize, aI: usize, a
   if (N4 < N) columnTail(accumulate, M, N - N4, K, A, aI, aK, B + (<usize>N4 << 2), ldb, C + (<usize>N4 << 2), ldc);
 }
 
-/**
- * Zero-padded copies of a B's last N % 4 columns ([kc][4], TAIL_KC rows of K at a time) for columnTail, and
- * the tile it computes over them before storing the real columns.
- */
-const TAIL_KC = 256;
-const TAIL_PANEL = memory.data(TAIL_KC * 16, 16);
+/** The 4×4 tile columnTail computes before storing its real columns. */
 const TAIL_TILE = memory.data(64, 16);
 
 /**
  * gemmAB's last nt < 4 columns of C (+)= op(A)·B (A, aI, aK as in gemmAB; B and C at those columns). Read in
  * place they were scalar dot products down B's columns, ldb apart: at 36×70×33 NN, 2 such columns of 70 took
- * the GEMM from 24.5 to 19.3 GFLOP/s (16×6×33: 6 GFLOP/s against 24 at 16×8×33). Copied into TAIL_PANEL
- * with zeros beside them (the unused lanes compute on zeros, never on stale values), they run as tileAB's
- * 4-column tiles, whose nt real lanes are then stored. Paired A/B against the dot products: 37×70×33 NN
- * and TN 0.87–0.88× the time, 16×6×33 0.55×, shapes with N % 4 = 0 unchanged. (Padding 5–7 leftover
- * columns to one 8-wide tile, instead of a 4-wide tile and this one, measured 0.95–1.07×: not kept.)
+ * the GEMM from 24.5 to 19.3 GFLOP/s (16×6×33: 6 GFLOP/s against 24 at 16×8×33). Copied into PANEL_A
+ * ([kc][4], a K chunk of PANEL_A_KC at a time; free here, as gemmAB never runs inside rows4) with zeros
+ * beside them (the unused lanes compute on zeros, never on stale values), they run as tileAB's 4-column
+ * tiles, whose nt real lanes are then stored. Paired A/B against the dot products: 37×70×33 NN and TN
+ * 0.87–0.88× the time, 16×6×33 0.55×, shapes with N % 4 = 0 unchanged. (Padding 5–7 leftover columns to one
+ * 8-wide tile, instead of a 4-wide tile and this one, measured 0.95–1.07×: not kept.)
  */
 function columnTail(accumulate: bool, M: i32, nt: i32, K: i32, A: usize, aI: usize, aK: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
-  for (let k0 = 0; k0 == 0 || k0 < K; k0 += TAIL_KC) { // once when K = 0: C = 0 (or unchanged)
-    const kc = min(TAIL_KC, K - k0), acc = accumulate || k0 > 0; // the first chunk overwrites when asked to
+  for (let k0 = 0; k0 == 0 || k0 < K; k0 += PANEL_A_KC) { // once when K = 0: C = 0 (or unchanged)
+    const kc = min(PANEL_A_KC, K - k0), acc = accumulate || k0 > 0; // the first chunk overwrites when asked to
     for (let k = 0; k < kc; k++) {
-      const b = B + <usize>(k0 + k) * ldb, p = TAIL_PANEL + (<usize>k << 4);
+      const b = B + <usize>(k0 + k) * ldb, p = PANEL_A + (<usize>k << 4);
       v128.store(p, zero());
       for (let j = 0; j < nt; j++) store<f32>(p + (<usize>j << 2), load<f32>(b + (<usize>j << 2)));
     }
     const a = A + <usize>k0 * aK;
     let i = 0;
     for (; i + 4 <= M; i += 4) {
-      tileAB(4, 1, false, kc, a + <usize>i * aI, aI, aK, TAIL_PANEL, 16, TAIL_TILE, 16);
+      tileAB(4, 1, false, kc, a + <usize>i * aI, aI, aK, PANEL_A, 16, TAIL_TILE, 16);
       putTail(4, nt, C + <usize>i * ldc, ldc, acc);
     }
     for (; i < M; i++) {
-      tileAB(1, 1, false, kc, a + <usize>i * aI, aI, aK, TAIL_PANEL, 16, TAIL_TILE, 16);
+      tileAB(1, 1, false, kc, a + <usize>i * aI, aI, aK, PANEL_A, 16, TAIL_TILE, 16);
       putTail(1, nt, C + <usize>i * ldc, ldc, acc);
     }
   }
@@ -278,20 +274,20 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
   const kt = K - K4, tail = <usize>K4 << 2;
   const a0 = a + tail, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
   const b0 = b + tail, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-  put(c, hsum(acc00) + dot(kt, a0, 4, b0, 4), accumulate);
-  if (S > 1) put(c + 4, hsum(acc01) + dot(kt, a0, 4, b1, 4), accumulate);
+  put(c, hsum(acc00) + dot(kt, a0, b0), accumulate);
+  if (S > 1) put(c + 4, hsum(acc01) + dot(kt, a0, b1), accumulate);
   if (S > 2) {
-    put(c + 8, hsum(acc02) + dot(kt, a0, 4, b2, 4), accumulate);
-    put(c + 12, hsum(acc03) + dot(kt, a0, 4, b3, 4), accumulate);
+    put(c + 8, hsum(acc02) + dot(kt, a0, b2), accumulate);
+    put(c + 12, hsum(acc03) + dot(kt, a0, b3), accumulate);
   }
   if (R > 1) {
-    put(c + ldc, hsum(acc10) + dot(kt, a1, 4, b0, 4), accumulate);
-    put(c + 2 * ldc, hsum(acc20) + dot(kt, a2, 4, b0, 4), accumulate);
-    put(c + 3 * ldc, hsum(acc30) + dot(kt, a3, 4, b0, 4), accumulate);
+    put(c + ldc, hsum(acc10) + dot(kt, a1, b0), accumulate);
+    put(c + 2 * ldc, hsum(acc20) + dot(kt, a2, b0), accumulate);
+    put(c + 3 * ldc, hsum(acc30) + dot(kt, a3, b0), accumulate);
     if (S > 1) {
-      put(c + ldc + 4, hsum(acc11) + dot(kt, a1, 4, b1, 4), accumulate);
-      put(c + 2 * ldc + 4, hsum(acc21) + dot(kt, a2, 4, b1, 4), accumulate);
-      put(c + 3 * ldc + 4, hsum(acc31) + dot(kt, a3, 4, b1, 4), accumulate);
+      put(c + ldc + 4, hsum(acc11) + dot(kt, a1, b1), accumulate);
+      put(c + 2 * ldc + 4, hsum(acc21) + dot(kt, a2, b1), accumulate);
+      put(c + 3 * ldc + 4, hsum(acc31) + dot(kt, a3, b1), accumulate);
     }
   }
 }
@@ -328,7 +324,7 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
 const STRIP_SCRATCH = memory.data(32, 16);
 /**
  * Blocks of 4 rows of A are interleaved into PANEL_A ([kc][4], a K chunk of at most PANEL_A_KC at a time:
- * 8 KB, which stays in L1 beside a strip) for tileP4 when they have at least INTERLEAVE_MIN_TILES tiles of 8
+ * 8 KB, which stays in L1 beside a strip) for tileP4 (and columnTail copies B's last columns into it) when they have at least INTERLEAVE_MIN_TILES tiles of 8
  * columns to run over it. With fewer, the copy costs more than it saves (measured, 4 rows: 1.05–1.3× the
  * time at 8–24 columns; 0.86–0.94× from 64 on).
  */

@@ -32,7 +32,7 @@ const SHAPES: [number, number, number][] = [
   // strip; K = 257 (one row in the last block); a leftover pair of rows; the smallest packed product, K = 16.
   [67, 270, 300], [258, 17, 520], [64, 64, 257], [66, 65, 16],
   // NN and packed blocks of 4 rows with 32 columns or more interleave A's rows, K in chunks of 512: three
-  // chunks (the last short) with a 4-column tile and a 1-column tail (its zero-padded copy in chunks of 256 k,
+  // chunks (the last short) with a 4-column tile and a 1-column tail (its zero-padded copy in chunks of 512 k,
   // NN and TN), and K = 0 there (C = 0 or unchanged).
   [9, 45, 1100], [5, 33, 0],
   // NN with 16 rows or more and B over 1 MB packs B's blocks: four K blocks (the last short), two column
