@@ -47,7 +47,7 @@ const SENTINEL_VALUE = 1234.5;
 const STALE_VALUE = -777.25;
 
 /**
- * n floats of STALE immediately followed (no alignment gap) by SENTINEL floats that must stay untouched:
+ * n floats of STALE_VALUE immediately followed (no alignment gap) by SENTINEL floats that must stay untouched:
  * an output the kernel must overwrite everywhere, as a reused buffer would hold, or a scratch it must set.
  */
 function guarded(core: Core, n: number): { ptr: number; check: (what: string) => void } {
