@@ -8,7 +8,7 @@ export function heap_base(): usize {
 
 /** ABI version; the façade refuses a core whose version differs from src/kernels.ts ABI_VERSION. */
 export function abi_version(): i32 {
-  return 7;
+  return 8;
 }
 
 /** 1 for the relaxed-SIMD build (fused multiply-add, asconfig target "relaxed"), 0 for the plain one. */
@@ -27,3 +27,4 @@ export { softmax_forward, softmax_cross_entropy, sigmoid_cross_entropy, mse } fr
 export { sgd_update, adam_update, clip_grad_norm } from "./optim";
 export { orthogonal_q } from "./orthogonal";
 export { uniform_fill } from "./random";
+export { first_nonfinite } from "./finite";

@@ -2,7 +2,8 @@
 // values, class indices, token ids, trailing padding), and moving batches between the user's
 // batch-major [samples, steps, width] arrays and the core's time-major [steps, B, width] buffers.
 
-import { Tensor, toTensor, checkFinite, formatIndex, type TensorLike } from './tensor.ts';
+import { Tensor, toTensor, formatIndex, type TensorLike } from './tensor.ts';
+import { checkFinite } from './finite.ts';
 import type { FeatureShape, Layer } from './layers/layer.ts';
 import { Masking, lengthsFromPadding } from './layers/masking.ts';
 import { Embedding } from './layers/embedding.ts';

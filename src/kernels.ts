@@ -235,6 +235,9 @@ export interface Kernels {
    * advances by n steps. The same values, bit for bit, as n calls of Rng.next() in f64 then rounded to f32.
    */
   uniform_fill(state: number, n: number, out: number, lo: number, span: number): void;
+
+  /** The index of the first NaN or ±Infinity of x [n] (f32), or −1 when every value is finite. */
+  first_nonfinite(x: number, n: number): number;
 }
 
 /** Names of every export of the core, for the interface test and the loader's check. */
@@ -243,7 +246,8 @@ export const KERNEL_NAMES = [
   'lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward', 'embedding_forward', 'embedding_backward',
   'dense_forward', 'dense_backward', 'softmax_forward', 'softmax_cross_entropy', 'sigmoid_cross_entropy',
   'mse', 'sgd_update', 'adam_update', 'clip_grad_norm', 'orthogonal_q', 'uniform_fill',
+  'first_nonfinite',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** The ABI version this façade speaks; must equal the core's abi_version(). */
-export const ABI_VERSION = 7;
+export const ABI_VERSION = 8;

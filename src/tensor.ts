@@ -63,39 +63,6 @@ export function toTensor(value: TensorLike, what: string): Tensor {
   throw new Error(`${what} must be nested arrays of numbers or { data: Float32Array, shape }, got ${value === null ? 'null' : typeof value}`);
 }
 
-/** Throws if any value is NaN or ±Infinity, naming the first bad position. */
-export function checkFinite(t: Tensor, what: string): void {
-  const { data } = t;
-  if (allFinite(data)) return;
-  const i = data.findIndex((v) => !Number.isFinite(v));
-  throw new Error(`${what} contains ${data[i]} at ${formatIndex(i, t.shape)}: every value must be a finite number`);
-}
-
-/** Above this many values, allFinite scans with the engine's includes. */
-const LOOP_MAX = 16_384;
-
-/**
- * Are all values finite? Two ways, each where it is fast (measured on 2048 and 82 k values):
- * - small arrays, such as every predict's input: a loop, ~0.7 ns a value once optimised, where three
- *   includes scans took 3–6 ns (a W4 predict is ~140 µs, and the scans were ~5–10 µs of it);
- * - large ones (weights, whole data sets), mostly checked once and often at a cold start: the three scans
- *   (NaN matches NaN in includes) run at full speed at once, while the loop would still be interpreted
- *   (0.5 against 2.7 ms for an LSTM's 82 k weights).
- */
-function allFinite(data: Float32Array): boolean {
-  if (data.length > LOOP_MAX) return !data.includes(NaN) && !data.includes(Infinity) && !data.includes(-Infinity);
-  // v·0 is 0 for finite v, NaN for NaN and ±Infinity; four sums, so that no add waits for the one before.
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
-  for (const n4 = data.length & ~3; i < n4; i += 4) {
-    s0 += data[i] * 0;
-    s1 += data[i + 1] * 0;
-    s2 += data[i + 2] * 0;
-    s3 += data[i + 3] * 0;
-  }
-  for (; i < data.length; i++) s0 += data[i] * 0;
-  return s0 + s1 + s2 + s3 === 0;
-}
-
 /** Formats a flat index as a multi-index, e.g. [2, 0, 1]. */
 export function formatIndex(flat: number, shape: readonly number[]): string {
   const index: number[] = [];
