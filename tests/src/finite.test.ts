@@ -1,7 +1,8 @@
-// Tests for src/finite.ts (checkFinite): small arrays go through a JavaScript loop, larger ones through the
-// core's scan a 65 536-value chunk at a time, so lengths on both sides of each boundary, positions in every
-// chunk and at its edges, each kind of non-finite value, and finite values that a careless check could
-// trip on are checked; the core's scratch block is freed whether the check passes or throws.
+// Tests for src/finite.ts (checkFinite): up to 1024 values a JavaScript loop of four partial sums, above
+// that the core's scan, 65 536 values at a time. So: lengths on both sides of each boundary; positions at
+// every lane of the loop, in its tail, in every chunk and at its edges; each kind of non-finite value;
+// finite values that a careless check could trip on. The core's scratch block is freed whether the check
+// passes or throws.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,8 +13,8 @@ import { core } from '../../src/wasm.ts';
 await init();
 
 const CHUNK = 65_536;
-/** Around the loop / core boundary (256) and the chunk boundaries, with lengths that leave every tail size. */
-const LENGTHS = [1, 2, 3, 4, 5, 7, 255, 256, 257, 2051, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 17];
+/** Around the loop / core boundary (1024) and the chunk boundaries, with lengths that leave every tail size. */
+const LENGTHS = [1, 2, 3, 4, 5, 7, 1023, 1024, 1025, 2051, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 17];
 const BAD = [NaN, Infinity, -Infinity];
 
 /** Positions to spoil: the first values, the middle, each chunk's edges, the last block and value. */
