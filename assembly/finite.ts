@@ -1,8 +1,5 @@
-// The finiteness scan behind the façade's "x contains NaN at [i, j]" errors (src/finite.ts): the index of
-// the first NaN or ±Infinity in an f32 array. It is in the core because the façade checks every weight
-// and input it is given while its JavaScript is still cold: measured at a model's first setWeights (an
-// LSTM(128)'s 82 k weights), the engine's three includes() scans took ~4 ms and the interpreted loop
-// ~75 ns a value; a copy into the core and this scan take a fraction of a millisecond.
+// The finiteness scan behind the façade's "x contains NaN at [i, j]" errors: the index of the first NaN or
+// ±Infinity in an f32 array. Why it is in the core (cold-start cost), and when the façade calls it: src/finite.ts.
 //
 // A value is finite unless its exponent bits are all ones (NaN and ±Infinity, whatever the payload).
 

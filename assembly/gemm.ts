@@ -324,12 +324,13 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
 const STRIP_SCRATCH = memory.data(32, 16);
 /**
  * Blocks of 4 rows of A are interleaved into PANEL_A ([kc][4], a K chunk of at most PANEL_A_KC at a time:
- * 8 KB, which stays in L1 beside a strip) for tileP4 (and columnTail copies B's last columns into it) when they have at least INTERLEAVE_MIN_TILES tiles of 8
+ * 8 KB, which stays in L1 beside a strip) for tileP4 when they have at least INTERLEAVE_MIN_TILES tiles of 8
  * columns to run over it. With fewer, the copy costs more than it saves (measured, 4 rows: 1.05–1.3× the
  * time at 8–24 columns; 0.86–0.94× from 64 on).
  */
 const INTERLEAVE_MIN_TILES = 4;
 const PANEL_A_KC = 512;
+/** rows4's interleaved rows of A; also columnTail's copy of B's last columns (gemmAB never runs inside rows4). */
 const PANEL_A = memory.data(PANEL_A_KC * 16, 16);
 
 /**
