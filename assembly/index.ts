@@ -8,7 +8,7 @@ export function heap_base(): usize {
 
 /** ABI version; the façade refuses a core whose version differs from src/kernels.ts ABI_VERSION. */
 export function abi_version(): i32 {
-  return 8;
+  return 9;
 }
 
 /** 1 for the relaxed-SIMD build (fused multiply-add, asconfig target "relaxed"), 0 for the plain one. */
@@ -26,5 +26,5 @@ export { dense_forward, dense_backward } from "./dense";
 export { softmax_forward, softmax_cross_entropy, sigmoid_cross_entropy, mse } from "./loss";
 export { sgd_update, adam_update, clip_grad_norm } from "./optim";
 export { orthogonal_q } from "./orthogonal";
-export { uniform_fill } from "./random";
+export { uniform_fill, normal_fill } from "./random";
 export { first_nonfinite } from "./finite";

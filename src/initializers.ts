@@ -70,30 +70,64 @@ export type OrthogonalQ = (a: Float64Array, m: number, n: number, transposed: bo
  */
 export type FillUniform = (rng: Rng, out: Float32Array, lo: number, span: number) => void;
 
+/**
+ * out[i] = mean + std·z_i for the next normals z_i of rng (Box–Muller, as Rng.normal), skipping those with
+ * |z| > 2 when `truncate`, leaving rng where those draws would: the core's normal_fill (initKernelsOn), or
+ * the JavaScript reference in tests (normalReference).
+ */
+export type FillNormal = (rng: Rng, out: Float32Array | Float64Array, mean: number, std: number, truncate: boolean) => void;
+
 /** What initialize needs besides the generator: the core's kernels, or in tests their references. */
 export interface InitKernels {
   orthogonalQ: OrthogonalQ;
   fillUniform: FillUniform;
+  fillNormal: FillNormal;
 }
 
-/** The core's orthogonal_q and uniform_fill as InitKernels. */
+/** The core's orthogonal_q, uniform_fill and normal_fill as InitKernels. */
 export function initKernelsOn(core: Core): InitKernels {
-  return { orthogonalQ: orthogonalQOn(core), fillUniform: fillUniformOn(core) };
+  return { orthogonalQ: orthogonalQOn(core), fillUniform: fillUniformOn(core), fillNormal: fillNormalOn(core) };
 }
 
-/** The core's uniform_fill as a FillUniform: the generator's state goes in and comes back through one block. */
+// The generator's state block of uniform_fill and normal_fill: sfc32's 4 i32, the cached normal's flag (i32
+// at +16) and value (f64 at +24); the values follow it.
+const STATE_BYTES = 32;
+
+/**
+ * Runs `draw(state, values)` on a block holding rng's state and room for `valueBytes` of values, copies the
+ * values out with `take` and the advanced state back into rng; frees the block whatever happens.
+ */
+function drawInCore(core: Core, rng: Rng, valueBytes: number, draw: (state: number, values: number) => void,
+  take: (buffer: ArrayBuffer, values: number) => void): void {
+  const state = rng.getState(); // [a, b, c, counter, keyLo, keyHi, cached (0/1), cached value]
+  const block = core.heap.alloc(STATE_BYTES + valueBytes);
+  try {
+    new Int32Array(core.kernels.memory.buffer, block, 5).set([...state.slice(0, 4), state[6]]);
+    new Float64Array(core.kernels.memory.buffer, block + 24, 1)[0] = state[7];
+    draw(block, block + STATE_BYTES);
+    const buffer = core.kernels.memory.buffer;
+    take(buffer, block + STATE_BYTES);
+    const words = new Int32Array(buffer, block, 5);
+    rng.setState([words[0], words[1], words[2], words[3], state[4], state[5], words[4], new Float64Array(buffer, block + 24, 1)[0]]);
+  } finally {
+    core.heap.free(block);
+  }
+}
+
+/** The core's uniform_fill as a FillUniform. */
 function fillUniformOn(core: Core): FillUniform {
-  return (rng, out, lo, span) => {
-    const state = rng.getState(); // [a, b, c, counter, then the key and the cached normal, untouched here]
-    const block = core.heap.alloc(16 + out.length * 4);
-    try {
-      new Int32Array(core.kernels.memory.buffer, block, 4).set(state.slice(0, 4));
-      core.kernels.uniform_fill(block, out.length, block + 16, lo, span);
-      out.set(new Float32Array(core.kernels.memory.buffer, block + 16, out.length));
-      rng.setState([...new Int32Array(core.kernels.memory.buffer, block, 4), ...state.slice(4)]);
-    } finally {
-      core.heap.free(block);
-    }
+  return (rng, out, lo, span) => drawInCore(core, rng, out.length * 4,
+    (state, values) => core.kernels.uniform_fill(state, out.length, values, lo, span),
+    (buffer, values) => out.set(new Float32Array(buffer, values, out.length)));
+}
+
+/** The core's normal_fill as a FillNormal. */
+function fillNormalOn(core: Core): FillNormal {
+  return (rng, out, mean, std, truncate) => {
+    const wide = out instanceof Float64Array;
+    drawInCore(core, rng, out.length * (wide ? 8 : 4),
+      (state, values) => core.kernels.normal_fill(state, out.length, values, wide ? 1 : 0, mean, std, truncate ? 1 : 0),
+      (buffer, values) => out.set(wide ? new Float64Array(buffer, values, out.length) : new Float32Array(buffer, values, out.length)));
   };
 }
 
@@ -113,7 +147,7 @@ function orthogonalQOn(core: Core): OrthogonalQ {
 
 /**
  * Overwrites `out` (a [rows, cols] tensor, see the header for the fans) with initializer `name`; kernels
- * draw the uniform initializers and factor the normal matrix of 'orthogonal'.
+ * draw the uniform and normal values and factor the normal matrix of 'orthogonal'.
  */
 export function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng, kernels: InitKernels): void {
   if (!(Number.isSafeInteger(rows) && rows >= 0 && Number.isSafeInteger(cols) && cols >= 0)) {
@@ -129,17 +163,17 @@ export function initialize(name: InitializerName, out: Float32Array, rows: numbe
     case 'glorot_uniform':
       return fillUniform(out, Math.sqrt(6 / (fanIn + fanOut)), rng, kernels);
     case 'glorot_normal':
-      return fillTruncatedNormal(out, Math.sqrt(2 / (fanIn + fanOut)) / TRUNCATED_NORMAL_STD_CORRECTION, rng);
+      return kernels.fillNormal(rng, out, 0, Math.sqrt(2 / (fanIn + fanOut)) / TRUNCATED_NORMAL_STD_CORRECTION, true);
     case 'he_uniform':
       return fillUniform(out, Math.sqrt(6 / fanIn), rng, kernels);
     case 'he_normal':
-      return fillTruncatedNormal(out, Math.sqrt(2 / fanIn) / TRUNCATED_NORMAL_STD_CORRECTION, rng);
+      return kernels.fillNormal(rng, out, 0, Math.sqrt(2 / fanIn) / TRUNCATED_NORMAL_STD_CORRECTION, true);
     case 'lecun_uniform':
       return fillUniform(out, Math.sqrt(3 / fanIn), rng, kernels);
     case 'lecun_normal':
-      return fillTruncatedNormal(out, Math.sqrt(1 / fanIn) / TRUNCATED_NORMAL_STD_CORRECTION, rng);
+      return kernels.fillNormal(rng, out, 0, Math.sqrt(1 / fanIn) / TRUNCATED_NORMAL_STD_CORRECTION, true);
     case 'orthogonal':
-      return fillOrthogonal(out, rows, cols, rng, kernels.orthogonalQ);
+      return fillOrthogonal(out, rows, cols, rng, kernels);
     case 'zeros':
       out.fill(0);
       return;
@@ -149,7 +183,7 @@ export function initialize(name: InitializerName, out: Float32Array, rows: numbe
     case 'random_uniform':
       return fillUniform(out, RANDOM_UNIFORM_LIMIT, rng, kernels);
     case 'random_normal':
-      return rng.fillNormal(out, 0, RANDOM_NORMAL_STD);
+      return kernels.fillNormal(rng, out, 0, RANDOM_NORMAL_STD, false);
     default:
       throw unknownInitializer(name); // only untyped callers get here
   }
@@ -160,14 +194,6 @@ function fillUniform(out: Float32Array, limit: number, rng: Rng, kernels: InitKe
   kernels.fillUniform(rng, out, -limit, 2 * limit);
 }
 
-function fillTruncatedNormal(out: Float32Array, std: number, rng: Rng): void {
-  for (let i = 0; i < out.length; i++) {
-    let z = rng.normal();
-    while (Math.abs(z) > 2) z = rng.normal(); // redraw, as tf.random.truncated_normal does
-    out[i] = std * z;
-  }
-}
-
 /**
  * Keras `Orthogonal` (gain 1): QR-factor an m×n standard normal matrix, m = max(rows, cols) and
  * n = min(rows, cols), scale Q's columns by sign(diag R), and transpose when rows < cols. The result has
@@ -175,11 +201,11 @@ function fillTruncatedNormal(out: Float32Array, std: number, rng: Rng): void {
  * factorisation unique (R with a positive diagonal), so orthogonalQ yields the same Q as LAPACK would for
  * the same normal matrix.
  */
-function fillOrthogonal(out: Float32Array, rows: number, cols: number, rng: Rng, orthogonalQ: OrthogonalQ): void {
+function fillOrthogonal(out: Float32Array, rows: number, cols: number, rng: Rng, kernels: InitKernels): void {
   const m = Math.max(rows, cols);
   const n = Math.min(rows, cols);
   const a = new Float64Array(m * n);
-  rng.fillNormal(a); // row by row, the order the draws have always had
+  kernels.fillNormal(rng, a, 0, 1, false); // row by row, the order the draws have always had
   // out is [m, n] = Q when rows >= cols, else [n, m] = Qᵀ; set() rounds each value to f32.
-  out.set(orthogonalQ(a, m, n, rows < cols));
+  out.set(kernels.orthogonalQ(a, m, n, rows < cols));
 }

@@ -236,6 +236,15 @@ export interface Kernels {
    */
   uniform_fill(state: number, n: number, out: number, lo: number, span: number): void;
 
+  /**
+   * The initializers' normal draws: out [n] = mean + std·z for the next n standard normals z of the same
+   * generator, f32 or, when `wide` = 1, f64. Rng.normal's Box–Muller (pairs, the second value cached) with the
+   * core's own log, sin and cos, so within an ulp of f64 of Rng.normal's values and the same in every
+   * runtime. With `truncate` = 1 a z with |z| > 2 is skipped. State as uniform_fill's, plus the cached
+   * normal: i32 at state + 16 (1 when one is cached), f64 at state + 24; both read and written back.
+   */
+  normal_fill(state: number, n: number, out: number, wide: number, mean: number, std: number, truncate: number): void;
+
   /** The index of the first NaN or ±Infinity of x [n] (f32), or −1 when every value is finite. */
   first_nonfinite(x: number, n: number): number;
 }
@@ -246,8 +255,8 @@ export const KERNEL_NAMES = [
   'lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward', 'embedding_forward', 'embedding_backward',
   'dense_forward', 'dense_backward', 'softmax_forward', 'softmax_cross_entropy', 'sigmoid_cross_entropy',
   'mse', 'sgd_update', 'adam_update', 'clip_grad_norm', 'orthogonal_q', 'uniform_fill',
-  'first_nonfinite',
+  'normal_fill', 'first_nonfinite',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** The ABI version this façade speaks; must equal the core's abi_version(). */
-export const ABI_VERSION = 8;
+export const ABI_VERSION = 9;

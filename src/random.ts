@@ -7,9 +7,9 @@
 // `normal` and `fillNormal` also call Math.log / Math.cos / Math.sin, which ECMAScript does not require to be
 // correctly rounded, and engines differ in their last bit: Node 20 and Chromium 156 disagreed on 7% of
 // log(1 − u) and 3% of cos/sin over the Box–Muller ranges (measured, 50 000 draws). The initializers round
-// every value to f32, where such a difference shows only for a value within ~1e-16 of a rounding boundary:
-// the default initial weights of an LSTM(128) → GRU(64) → Dense and an LSTM(256) → Dense (468 k values)
-// came out identical in both.
+// every value to f32, where such a difference shows only for a value within ~1e-16 of a rounding boundary.
+// The initializers do not depend on it: they draw their normals in the core (normal_fill, assembly/random.ts),
+// the same Box–Muller on this stream with the core's own log, sin and cos, the same in every runtime.
 
 const TWO_POW_32 = 4294967296;
 
@@ -112,9 +112,7 @@ export class Rng {
 
   /**
    * Fills `out` with normal deviates: the values that out.length calls of normal(mean, std) would return,
-   * in order, leaving the same state. One loop instead of a call per value: at a cold start the calls run
-   * in the interpreter (measured in fresh processes: the 64 k draws of an LSTM(128)'s orthogonal kernel,
-   * 18-21 ms one call at a time, 10-14 ms here).
+   * in order, leaving the same state (the reference of the core's normal_fill, src/reference/normal.ts).
    */
   fillNormal(out: Float32Array | Float64Array, mean = 0, std = 1): void {
     checkNormal(mean, std, 'Rng.fillNormal');

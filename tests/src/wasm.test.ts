@@ -214,7 +214,7 @@ test('a source of the wrong type is a clear error naming what was given', async 
 test('a valid wasm that is not a recur core (no exports) is a clear error listing what is missing', async () => {
   const empty = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
   assert.ok(WebAssembly.validate(empty), 'the test module itself is valid wasm');
-  await rejectsWith(empty, /the wasm given to init\(\) is not a recur core \(missing exports: memory, heap_base, abi_version, relaxed_simd, sgemm, .*clip_grad_norm, orthogonal_q, uniform_fill, first_nonfinite\)/);
+  await rejectsWith(empty, /the wasm given to init\(\) is not a recur core \(missing exports: memory, heap_base, abi_version, relaxed_simd, sgemm, .*clip_grad_norm, orthogonal_q, uniform_fill, normal_fill, first_nonfinite\)/);
   await rejectsWith(new WebAssembly.Module(empty), /not a recur core/);
 });
 
