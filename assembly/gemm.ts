@@ -685,20 +685,36 @@ function gemmPackedB(transB: bool, accumulate: bool, M: i32, N: i32, K: i32, A: 
 
 /**
  * The columns of the block src [kc, n] (byte stride ld) as ceil(n/8) strips [kc][8] at dst, zeros past
- * column n: the layout pack_weights gives a weight [n, kc].
+ * column n: the layout pack_weights gives a weight [n, kc]. Two strips (16 columns, a cache line of each
+ * row) at a time down all kc rows, so that the writes run along two strips: row by row across all the
+ * strips, they went to kc·32 bytes apart, a multiple of 4 KB that maps every strip to the same L1 set.
+ * Measured, the products' time against that: NN and TN 32×512×2048 0.72–0.75×, NN 32×1024×1024 0.81×,
+ * TN 64×520×300 0.83×; W5's gradient 512×128×2048 0.99× (both cores).
  */
 function packColumnStrips(kc: i32, n: i32, src: usize, ld: usize, dst: usize): void {
-  const stripB = <usize>kc << 5, n8 = n & ~7;
-  for (let k = 0; k < kc; k++, src += ld, dst += 32) {
-    let j = 0;
-    for (; j < n8; j += 8) {
-      const d = dst + (<usize>(j >> 3)) * stripB;
-      v128.store(d, v128.load(src + (<usize>j << 2)));
-      v128.store(d, v128.load(src + (<usize>j << 2), 16), 16);
-    }
-    if (j < n) {
-      const d = dst + (<usize>(j >> 3)) * stripB;
-      for (let q = 0; q < 8; q++) store<f32>(d + (<usize>q << 2), j + q < n ? load<f32>(src + (<usize>(j + q) << 2)) : 0);
+  const stripB = <usize>kc << 5;
+  let j = 0;
+  for (; j + 16 <= n; j += 16) copyStrips(2, kc, src + (<usize>j << 2), ld, dst + (<usize>(j >> 3)) * stripB, stripB);
+  if (j + 8 <= n) {
+    copyStrips(1, kc, src + (<usize>j << 2), ld, dst + (<usize>(j >> 3)) * stripB, stripB);
+    j += 8;
+  }
+  if (j == n) return;
+  let s = src + (<usize>j << 2), d = dst + (<usize>(j >> 3)) * stripB;
+  for (let k = 0; k < kc; k++, s += ld, d += 32) {
+    for (let q = 0; q < 8; q++) store<f32>(d + (<usize>q << 2), j + q < n ? load<f32>(s + (<usize>q << 2)) : 0);
+  }
+}
+
+/** S (1 or 2) whole strips down kc rows: from src (byte stride ld) to the strips at d, stripB bytes apart. */
+// @ts-ignore: decorator
+@inline function copyStrips(S: i32, kc: i32, src: usize, ld: usize, d: usize, stripB: usize): void {
+  for (let k = 0; k < kc; k++, src += ld, d += 32) {
+    v128.store(d, v128.load(src));
+    v128.store(d, v128.load(src, 16), 16);
+    if (S > 1) {
+      v128.store(d + stripB, v128.load(src, 32));
+      v128.store(d + stripB, v128.load(src, 48), 16);
     }
   }
 }
