@@ -13,8 +13,15 @@
 // Layout: the matrix comes row-major, as drawn, and Q leaves row-major, both in the caller's block a. In
 // between everything runs over contiguous columns: the matrix is copied column-major ([n][m], column k at
 // k·m·8) into work, which holds the reflectors when the factorisation is done (v_k in column k, zero above
-// row k: R is not needed beyond the signs of its diagonal), and Q is built column-major in a. The copies in and out are here, not in the façade, because there they were loops of JavaScript
-// that a cold start runs in the interpreter (measured: 3-5 ms for an LSTM(128)'s [512, 128]).
+// row k: R is not needed beyond the signs of its diagonal), and Q is built column-major in a. The copies
+// in and out are here, not in the façade, because there they were loops of JavaScript that a cold start
+// runs in the interpreter (measured: 3-5 ms for an LSTM(128)'s [512, 128]).
+//
+// householderQ runs once per call, so its own loops stay few and short (the work is in reflect and
+// reflectBlock, called many times): a function that loops long enough is recompiled by the engine's
+// optimising compiler on a background thread even when it never runs again, and at a cold start that
+// thread takes the main thread's time on a 2-core machine (measured: householderQ's recompile took 3 ms
+// while it scaled each reflector and each column of Q one value at a time, 1 ms since).
 
 import { hsumF64 } from "./simd";
 
@@ -27,6 +34,15 @@ import { hsumF64 } from "./simd";
   let s = hsumF64(acc);
   if (i < n) s += load<f64>(x + (<usize>i << 3)) * load<f64>(y + (<usize>i << 3));
   return s;
+}
+
+/** x[i] /= d over n f64. */
+// @ts-ignore: decorator
+@inline function divide(n: i32, x: usize, d: f64): void {
+  const dv = f64x2.splat(d);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(x + (<usize>i << 3), f64x2.div(v128.load(x + (<usize>i << 3)), dv));
+  if (i < n) store<f64>(x + (<usize>i << 3), load<f64>(x + (<usize>i << 3)) / d);
 }
 
 /** y[i] −= c·x[i] over n f64. */
@@ -191,7 +207,7 @@ function householderQ(m: i32, n: i32, a: usize, q: usize, signs: usize): void {
       memory.fill(col, 0, off);
       const vNorm = Math.sqrt(vNorm2);
       store<f64>(col + off, (x0 - alpha) / vNorm);
-      for (let i = k + 1; i < m; i++) store<f64>(col + (<usize>i << 3), load<f64>(col + (<usize>i << 3)) / vNorm);
+      divide(m - k - 1, col + off + 8, vNorm);
       // The rest of the block's columns, one reflector at a time: each needs the reflectors before it.
       for (let j = k + 1; j < blockEnd; j++) reflect(m, k, col, a + <usize>j * colB);
     }
@@ -201,11 +217,13 @@ function householderQ(m: i32, n: i32, a: usize, q: usize, signs: usize): void {
     gram(m, block, v0, v0 + colB, v0 + 2 * colB, v0 + 3 * colB);
     for (let j = block + BLOCK; j < n; j++) reflectBlock(m, block, a + <usize>j * colB, v0, v0 + colB, v0 + 2 * colB, v0 + 3 * colB);
   }
-  // Q = H_0 H_1 … H_{n−1} applied to the first n columns of I, innermost reflector first: the last, partial
-  // block one reflector at a time, then whole blocks from the last, each applied from its last reflector.
-  // H_k touches rows k.. only, where the columns j < k of the product so far are still zero: they are skipped.
+  // Q·diag(sign(R_kk)) = H_0 H_1 … H_{n−1} applied to the first n columns of diag(sign(R_kk)) (reflections are
+  // linear, and a sign flips every rounding symmetrically: the same values as flipping Q's columns at the end),
+  // innermost reflector first: the last, partial block one reflector at a time, then whole blocks from the
+  // last, each applied from its last reflector. H_k touches rows k.. only, where the columns j < k of the
+  // product so far are still zero: they are skipped.
   memory.fill(q, 0, <usize>n * colB);
-  for (let j = 0; j < n; j++) store<f64>(q + <usize>j * colB + (<usize>j << 3), 1);
+  for (let j = 0; j < n; j++) store<f64>(q + <usize>j * colB + (<usize>j << 3), load<f64>(signs + (<usize>j << 3)));
   const whole = n - n % BLOCK;
   for (let k = n - 1; k >= whole; k--) {
     const v = a + <usize>k * colB;
@@ -215,9 +233,5 @@ function householderQ(m: i32, n: i32, a: usize, q: usize, signs: usize): void {
     const v0 = a + <usize>block * colB, v3 = v0 + 3 * colB, v2 = v0 + 2 * colB, v1 = v0 + colB;
     gram(m, block, v3, v2, v1, v0);
     for (let j = block; j < n; j++) reflectBlock(m, block, q + <usize>j * colB, v3, v2, v1, v0);
-  }
-  for (let j = 0; j < n; j++) {
-    const s = load<f64>(signs + (<usize>j << 3)), col = q + <usize>j * colB;
-    for (let i = 0; i < m; i++) store<f64>(col + (<usize>i << 3), load<f64>(col + (<usize>i << 3)) * s);
   }
 }
