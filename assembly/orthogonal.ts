@@ -58,10 +58,11 @@ import { hsumF64 } from "./simd";
 }
 
 /**
- * target[k..m) −= 2·v·(vᵀ target[k..m)) for the unit reflector v in rows k..m−1 (v, target: column starts).
- * Not inlined on purpose: the engine compiles a function better once it has run many times, and a
- * reflection is called m·n/2 times while orthogonal_q itself runs once (measured on the first call of a
- * process, 512×128: 43 ms with the loops inline, as they then never leave the baseline compiler; 19 ms).
+ * target[k..m) −= 2·v·(vᵀ target[k..m)) for the unit reflector v in rows k..m−1 (v, target: column starts):
+ * inside a block of reflectors, and for the last, partial block. Not inlined on purpose: the engine compiles
+ * a function better once it has run many times, while orthogonal_q itself runs once (measured on the first
+ * call of a process, 512×128, when every reflection came here: 43 ms with the loops inline, as they then
+ * never leave the baseline compiler; 19 ms).
  */
 function reflect(m: i32, k: i32, v: usize, target: usize): void {
   const off = <usize>k << 3;
@@ -71,12 +72,12 @@ function reflect(m: i32, k: i32, v: usize, target: usize): void {
 /**
  * The orthogonal factor of the m×n matrix a (row-major f64, m ≥ n ≥ 1): Q·diag(sign(R_kk)) of its thin
  * QR, written over a as the m×n row-major Q (transposed = 0) or the n×m row-major Qᵀ (transposed = 1).
- * work: m·n f64 of scratch; signs: n f64 of scratch.
+ * work: m·n f64 of scratch.
  */
-export function orthogonal_q(m: i32, n: i32, a: usize, work: usize, signs: usize, transposed: i32): void {
+export function orthogonal_q(m: i32, n: i32, a: usize, work: usize, transposed: i32): void {
   if (n <= 0 || m < n) return;
   transpose(m, n, a, work);
-  householderQ(m, n, work, a, signs);
+  householderQ(m, n, work, a);
   // a holds Q column-major, which is Qᵀ row-major.
   if (transposed) return;
   transpose(n, m, a, work);
@@ -185,17 +186,21 @@ function reflectBlock(m: i32, lo: i32, t: usize, v0: usize, v1: usize, v2: usize
 
 /**
  * q [n][m] = Q·diag(sign(R_kk)) of the thin QR of a [n][m] (column-major f64, m ≥ n ≥ 1; a is destroyed:
- * it ends holding the reflectors). signs: n f64 of scratch.
+ * it ends holding the reflectors).
  */
-function householderQ(m: i32, n: i32, a: usize, q: usize, signs: usize): void {
+function householderQ(m: i32, n: i32, a: usize, q: usize): void {
   const colB = <usize>m << 3;
+  // Q·diag(sign(R_kk)) = H_0 H_1 … H_{n−1} applied to the first n columns of diag(sign(R_kk)) (reflections are
+  // linear, and a sign flips every rounding symmetrically: the same values as flipping Q's columns at the end).
+  // So q starts as that diagonal, each sign stored on it as the factorisation finds it.
+  memory.fill(q, 0, <usize>n * colB);
   for (let k = 0; k < n; k++) {
     const col = a + <usize>k * colB, off = <usize>k << 3;
     const norm2 = dot(m - k, col + off, col + off);
     const x0 = load<f64>(col + off);
     // H_k maps column k to alpha·e_k; alpha takes the sign opposite to x0 to avoid cancellation in v.
     const alpha = x0 >= 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2);
-    store<f64>(signs + off, alpha < 0 ? -1 : 1); // R_kk = alpha (sign(0) taken as +1)
+    store<f64>(q + <usize>k * colB + off, alpha < 0 ? -1 : 1); // R_kk = alpha (sign(0) taken as +1)
     const vNorm2 = norm2 - x0 * x0 + (x0 - alpha) * (x0 - alpha);
     const block = k - k % BLOCK, blockEnd = min(block + BLOCK, n);
     if (vNorm2 == 0) {
@@ -217,13 +222,9 @@ function householderQ(m: i32, n: i32, a: usize, q: usize, signs: usize): void {
     gram(m, block, v0, v0 + colB, v0 + 2 * colB, v0 + 3 * colB);
     for (let j = block + BLOCK; j < n; j++) reflectBlock(m, block, a + <usize>j * colB, v0, v0 + colB, v0 + 2 * colB, v0 + 3 * colB);
   }
-  // Q·diag(sign(R_kk)) = H_0 H_1 … H_{n−1} applied to the first n columns of diag(sign(R_kk)) (reflections are
-  // linear, and a sign flips every rounding symmetrically: the same values as flipping Q's columns at the end),
-  // innermost reflector first: the last, partial block one reflector at a time, then whole blocks from the
-  // last, each applied from its last reflector. H_k touches rows k.. only, where the columns j < k of the
-  // product so far are still zero: they are skipped.
-  memory.fill(q, 0, <usize>n * colB);
-  for (let j = 0; j < n; j++) store<f64>(q + <usize>j * colB + (<usize>j << 3), load<f64>(signs + (<usize>j << 3)));
+  // The reflectors applied to q, innermost first: the last, partial block one reflector at a time, then whole
+  // blocks from the last, each applied from its last reflector. H_k touches rows k.. only, where the columns
+  // j < k of the product so far are still zero: they are skipped.
   const whole = n - n % BLOCK;
   for (let k = n - 1; k >= whole; k--) {
     const v = a + <usize>k * colB;

@@ -134,10 +134,10 @@ function fillNormalOn(core: Core): FillNormal {
 /** The core's orthogonal_q as an OrthogonalQ: a, the scratch and Q share one block, freed before it returns. */
 function orthogonalQOn(core: Core): OrthogonalQ {
   return (a, m, n, transposed) => {
-    const bytes = a.length * 8, block = core.heap.alloc(2 * bytes + n * 8); // a (then Q), work, signs
+    const bytes = a.length * 8, block = core.heap.alloc(2 * bytes); // a (then Q), work
     try {
       new Float64Array(core.kernels.memory.buffer, block, a.length).set(a);
-      core.kernels.orthogonal_q(m, n, block, block + bytes, block + 2 * bytes, transposed ? 1 : 0);
+      core.kernels.orthogonal_q(m, n, block, block + bytes, transposed ? 1 : 0);
       return new Float64Array(core.kernels.memory.buffer, block, a.length).slice();
     } finally {
       core.heap.free(block);

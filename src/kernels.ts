@@ -224,10 +224,10 @@ export interface Kernels {
   /**
    * The orthogonal initializer's factorisation, in f64 (the one kernel that is not f32): Q·diag(sign(R_kk))
    * of the thin Householder QR of a, a row-major [m, n] f64 with m ≥ n ≥ 1, written over a as the row-major
-   * [m, n] Q (transposed = 0) or the row-major [n, m] Qᵀ (transposed = 1); work: m·n f64 of scratch,
-   * signs: n f64 of scratch. m < n or n = 0 writes nothing.
+   * [m, n] Q (transposed = 0) or the row-major [n, m] Qᵀ (transposed = 1); work: m·n f64 of scratch.
+   * m < n or n = 0 writes nothing.
    */
-  orthogonal_q(m: number, n: number, a: number, work: number, signs: number, transposed: number): void;
+  orthogonal_q(m: number, n: number, a: number, work: number, transposed: number): void;
 
   /**
    * The initializers' uniform draws: out [n] f32 = lo + span·u for the next n uniforms u = nextUint32() / 2^32
@@ -259,4 +259,4 @@ export const KERNEL_NAMES = [
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** The ABI version this façade speaks; must equal the core's abi_version(). */
-export const ABI_VERSION = 9;
+export const ABI_VERSION = 10;

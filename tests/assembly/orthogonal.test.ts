@@ -22,9 +22,9 @@ const TOL = 1e-12;
 
 /** Copies a row-major m×n f64 matrix into core memory, runs orthogonal_q, returns what it left there. */
 function coreQ(core: Core, a: Float64Array, m: number, n: number, transposed: boolean): Float64Array {
-  const pa = core.heap.alloc(a.length * 8), work = core.heap.alloc(a.length * 8), signs = core.heap.alloc(Math.max(1, n) * 8);
+  const pa = core.heap.alloc(a.length * 8), work = core.heap.alloc(a.length * 8);
   new Float64Array(core.kernels.memory.buffer, pa, a.length).set(a);
-  core.kernels.orthogonal_q(m, n, pa, work, signs, transposed ? 1 : 0);
+  core.kernels.orthogonal_q(m, n, pa, work, transposed ? 1 : 0);
   return new Float64Array(core.kernels.memory.buffer, pa, a.length).slice();
 }
 
