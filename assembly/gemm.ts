@@ -21,7 +21,8 @@
 // Tile shapes (PERF-NOTES: V8 has 15 usable SIMD registers and keeps every load of an iteration live):
 // 4×8 for NN/TN = 8 accumulators + 2 B vectors + 4 A broadcasts = 14 registers; 1×24 for leftover single
 // rows (6 accumulators + 6 B vectors + 1 broadcast = 13, the GEMV: against 1×16, 0.88–0.93× the time
-// at 1×512×160, 1×128×512 and 1×256×1024 on the plain core, 0.91–0.98× relaxed); 4×2 for NT = 8
+// at 1×512×160, 1×128×512 and 1×256×1024 on the plain core, 0.91–0.98× relaxed; over packed weights a
+// 1×28 tile, 7 + 7 + 1 = 15, see tileRow7); 4×2 for NT = 8
 // accumulators + 4 A vectors + 2 B vectors = 14; 1×4 for NT's single rows. Edges fall to narrower tiles
 // of the same code (the tile functions are @inline with constant shape arguments, so each shape compiles
 // to its own straight-line loop). The last N % 4 columns of NN/TN run those tiles over a zero-padded
@@ -304,7 +305,8 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
 //   4×1 strip (M ≥ 4): 8 accumulators + 2 strip vectors + 4 broadcasts = 14 registers (tileP4 over
 //     interleaved rows of A when a block of 4 rows has 4 strips or more, else tileP in place);
 //   2×2 strips (a leftover pair of rows): 8 + 4 + 2 = 14;
-//   1×3 strips (a leftover single row, GEMV): 6 + 6 + 1 = 13 (1×4 spills: 20 vs 40 GFLOP/s);
+//   a leftover single row (GEMV): pairs of 1×28 tiles (tileRow7), 7 + 7 + 1 = 15, over the whole strips 7
+//     at a time, then 1×3 strips, 6 + 6 + 1 = 13 (1×4 spills: 20 vs 40 GFLOP/s);
 // then narrower tiles of the same code for the last strips. Loop order: row blocks outer, strips inner
 // (the 4 rows of A stay in L1 while the strips stream from L2, and C is written row block by row block);
 // strips outer measured the same at 64×512×160 and 32×512×128 and 12% slower at 2048×512×32.
@@ -434,6 +436,18 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
   if (i < M) {
     const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
     let s = s0;
+    if ((n0 & 7) == 0) {
+      // Pairs of 1×28 tiles over the whole strips (7 at a time), then 1×24 tiles and narrower ones. Choosing
+      // the number of pairs so that no 1×8 tile is left over (64 strips: 7 pairs and 5 1×24s, not 9 pairs
+      // and a 1×8), or by a cycle count per tile, took 1.00–1.05× the time of this at 1×512×128, 1×128×32
+      // and 1×1024×128 (relaxed core).
+      const pairs = (min(s1, n1 >> 3) - s) / 7;
+      for (const last = s + 7 * pairs; s < last; s += 7) {
+        const p = P + <usize>s * stripB, cs = cr + (<usize>s << 5);
+        tileRow7(0, accumulate, K, a, p, stripB, cs);
+        tileRow7(1, accumulate, K, a, p + 3 * stripB, stripB, cs + 112);
+      }
+    }
     for (; s + 3 <= s1; s += 3) {
       tileP(1, 3, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
         max(n0 - 8 * s, 0), min(n1 - 8 * (s + 2), 8));
@@ -532,6 +546,52 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
     if (R > 1) putStrip(c + ldc + 32, a110, a111, lo1, hi1, accumulate);
     if (S > 2) putStrip(c + 64, a020, a021, 0, hiLast, accumulate);
   }
+}
+
+/**
+ * A 1×28 tile of a single row of C: 7 vectors of 4 columns that start at strip p's first half (h = 0: p's
+ * strip, the next two and the first half of the fourth) or second half (h = 1: the second half of p's
+ * strip and the next three). A pair, h = 0 then h = 1 from 3 strips on, covers 7 whole strips. c: C
+ * address of the tile's first column; every column is stored (no cut strips).
+ * Why 7: the GEMV loads each weight once, so V8 keeps one weight vector live per accumulator besides the
+ * broadcast, and 7 + 7 + 1 fills all 15 registers without a spill. The 1×24 tile's 6 chains of 4-cycle
+ * multiply-adds fill 1.5 of the 2 units a cycle, 7 chains 1.75. Paired runs, relaxed core, against 1×24
+ * tiles only: 0.93–0.99× the time from 1×128×32 to 1×1024×256 (1×512×128: 0.96×), 1.05× at 1×96×64.
+ * A multiply then an add (3-cycle add chains) took the same time here: the loads of 4 strips cost 3
+ * address additions a step, and the loop is then bound by its instruction count (with all 7 vectors at
+ * fixed offsets from one pointer, a loop of its own read 52 GFLOP/s that way against 48 fused).
+ */
+// @ts-ignore: decorator
+@inline function tileRow7(h: i32, accumulate: bool, K: i32, a: usize, p: usize, stripB: usize, c: usize): void {
+  let c0 = zero(), c1 = zero(), c2 = zero(), c3 = zero(), c4 = zero(), c5 = zero(), c6 = zero();
+  const end = a + (<usize>K << 2);
+  for (; a < end; a += 4, p += 32) {
+    const x = v128.load32_splat(a);
+    if (h == 0) {
+      c0 = madd(c0, x, v128.load(p));
+      c1 = madd(c1, x, v128.load(p, 16));
+      c2 = madd(c2, x, v128.load(p + stripB));
+      c3 = madd(c3, x, v128.load(p + stripB, 16));
+      c4 = madd(c4, x, v128.load(p + 2 * stripB));
+      c5 = madd(c5, x, v128.load(p + 2 * stripB, 16));
+      c6 = madd(c6, x, v128.load(p + 3 * stripB));
+    } else {
+      c0 = madd(c0, x, v128.load(p, 16));
+      c1 = madd(c1, x, v128.load(p + stripB));
+      c2 = madd(c2, x, v128.load(p + stripB, 16));
+      c3 = madd(c3, x, v128.load(p + 2 * stripB));
+      c4 = madd(c4, x, v128.load(p + 2 * stripB, 16));
+      c5 = madd(c5, x, v128.load(p + 3 * stripB));
+      c6 = madd(c6, x, v128.load(p + 3 * stripB, 16));
+    }
+  }
+  putW(4, c, c0, accumulate);
+  putW(4, c + 16, c1, accumulate);
+  putW(4, c + 32, c2, accumulate);
+  putW(4, c + 48, c3, accumulate);
+  putW(4, c + 64, c4, accumulate);
+  putW(4, c + 80, c5, accumulate);
+  putW(4, c + 96, c6, accumulate);
 }
 
 /**
@@ -812,3 +872,4 @@ export function add_into(n: i32, x: usize, y: usize): void {
 @inline function addW(W: i32, x: usize, y: usize): void {
   putW(W, y, loadW(W, x), true);
 }
+

@@ -11,7 +11,8 @@
 // written past packedFloats), and sgemm PackedB (x·Wᵀ from the packed W) against the reference NT product
 // of the unpacked W on shapes that take every tile of the packed path: M = 1, 2, 3 (the GEMV and row-pair
 // tiles), 4, 5, 37 (4-row tiles and their leftovers; with 4 strips or more, over interleaved rows of A);
-// N = 1, 7, 8, 9, 24, 25, 70 (cut last strips, 1–3 strip groups); K = 1, 3, 33, and K = 1100 (interleaved
+// N = 1, 7, 8, 9, 24, 25, 70 (cut last strips, 1–3 strip groups) and 56, 57, 113 (a single row's pairs of 1×28
+// tiles: 7 whole strips, 7 and a cut one, 14 and a cut one); K = 1, 3, 33, and K = 1100 (interleaved
 // rows in three chunks) and K = 0 there; overwrite and accumulate; C padding columns hold a sentinel.
 
 import { describe, it, before } from 'node:test';
@@ -121,7 +122,7 @@ for (const build of BUILDS) {
 
     describe('PackedB: C (+)= A·Wᵀ from pack_weights(N, K, W)', () => {
       const cases: [number, number, number][] = [[5, 33, 1100], [4, 70, 1100], [5, 33, 0]];
-      for (const M of [1, 2, 3, 4, 5, 37]) for (const N of [1, 7, 8, 9, 24, 25, 70]) for (const K of [1, 3, 33]) cases.push([M, N, K]);
+      for (const M of [1, 2, 3, 4, 5, 37]) for (const N of [1, 7, 8, 9, 24, 25, 56, 57, 70, 113]) for (const K of [1, 3, 33]) cases.push([M, N, K]);
       for (const [M, N, K] of cases) {
         for (const accumulate of [false, true]) {
           it(`M=${M} N=${N} K=${K}${accumulate ? ' +=' : ''}`, () => {
