@@ -567,23 +567,13 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
   const end = a + (<usize>K << 2);
   for (; a < end; a += 4, p += 32) {
     const x = v128.load32_splat(a);
-    if (h == 0) {
-      c0 = madd(c0, x, v128.load(p));
-      c1 = madd(c1, x, v128.load(p, 16));
-      c2 = madd(c2, x, v128.load(p + stripB));
-      c3 = madd(c3, x, v128.load(p + stripB, 16));
-      c4 = madd(c4, x, v128.load(p + 2 * stripB));
-      c5 = madd(c5, x, v128.load(p + 2 * stripB, 16));
-      c6 = madd(c6, x, v128.load(p + 3 * stripB));
-    } else {
-      c0 = madd(c0, x, v128.load(p, 16));
-      c1 = madd(c1, x, v128.load(p + stripB));
-      c2 = madd(c2, x, v128.load(p + stripB, 16));
-      c3 = madd(c3, x, v128.load(p + 2 * stripB));
-      c4 = madd(c4, x, v128.load(p + 2 * stripB, 16));
-      c5 = madd(c5, x, v128.load(p + 3 * stripB));
-      c6 = madd(c6, x, v128.load(p + 3 * stripB, 16));
-    }
+    c0 = madd(c0, x, stripVector(h, p, stripB));
+    c1 = madd(c1, x, stripVector(h + 1, p, stripB));
+    c2 = madd(c2, x, stripVector(h + 2, p, stripB));
+    c3 = madd(c3, x, stripVector(h + 3, p, stripB));
+    c4 = madd(c4, x, stripVector(h + 4, p, stripB));
+    c5 = madd(c5, x, stripVector(h + 5, p, stripB));
+    c6 = madd(c6, x, stripVector(h + 6, p, stripB));
   }
   putW(4, c, c0, accumulate);
   putW(4, c + 16, c1, accumulate);
@@ -592,6 +582,12 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
   putW(4, c + 64, c4, accumulate);
   putW(4, c + 80, c5, accumulate);
   putW(4, c + 96, c6, accumulate);
+}
+
+/** Vector v (a constant) of the current k step over the strips from p: half v & 1 of strip v >> 1. */
+// @ts-ignore: decorator
+@inline function stripVector(v: i32, p: usize, stripB: usize): v128 {
+  return v128.load(p + <usize>(v >> 1) * stripB + <usize>((v & 1) << 4));
 }
 
 /**
