@@ -1,7 +1,7 @@
 // The factorisation behind the orthogonal initializer (Keras `Orthogonal`, the default for recurrent
 // kernels): Q of the thin QR of an m×n standard normal matrix (m ≥ n), by Householder reflections, with
-// each column multiplied by sign(R_kk), laid out as the weight needs it. The façade draws the normal
-// matrix (src/initializers.ts); src/reference/orthogonal.ts is the same algorithm in plain f64 TypeScript,
+// each column multiplied by sign(R_kk), laid out as the weight needs it. normal_fill draws the normal
+// matrix into the same block first (src/initializers.ts, orthogonalOn); src/reference/orthogonal.ts is the same algorithm in plain f64 TypeScript,
 // with the reflectors applied one at a time where this file applies them 4 at a time (see "Blocks").
 //
 // f64, unlike every other kernel: it runs once per tensor, and Q must be orthonormal to f32 precision

@@ -10,7 +10,7 @@
 // bit for bit (src/reference/uniform.ts is that JavaScript; the tests compare the two).
 //
 // normal_fill: Rng.normal's Box–Muller on the same uniforms and with the same cached second value, in the
-// same f64 operations, but with the core's own log, sin and cos (AssemblyScript's, ported from musl).
+// same f64 operations, but with the core's own log1p, sin and cos (AssemblyScript's, ported from musl).
 // ECMAScript leaves Math.log/sin/cos free in their last bit and engines differ (src/random.ts), so these
 // draws may differ from Rng.normal's by a few ulps of f64; in exchange they are the same in every runtime.
 // src/reference/normal.ts is the JavaScript spec; the tests hold the two to 1e-15 and the state exactly.

@@ -58,11 +58,12 @@ function unknownInitializer(name: unknown): Error {
 }
 
 /**
- * Q·diag(sign(R_kk)) of the thin QR of the row-major m×n f64 matrix `a` (m ≥ n; `a` may be destroyed),
- * row-major m×n, or its n×m transpose when `transposed`: the core's orthogonal_q (initKernelsOn), or the
- * f64 reference in tests (orthogonalQReference).
+ * Draws an m×n standard normal matrix from rng, row by row (as FillNormal with mean 0, std 1), and writes
+ * into `out` Q·diag(sign(R_kk)) of its thin QR (m ≥ n), row-major m×n, or its n×m transpose when
+ * `transposed`, rounded to out's type: the core's normal_fill and orthogonal_q on one block
+ * (initKernelsOn), or the f64 references in tests (orthogonalReference).
  */
-export type OrthogonalQ = (a: Float64Array, m: number, n: number, transposed: boolean) => Float64Array;
+export type Orthogonal = (rng: Rng, out: Float32Array | Float64Array, m: number, n: number, transposed: boolean) => void;
 
 /**
  * out[i] = f32(lo + span·rng.next()) for i = 0 .. out.length − 1, leaving rng where those calls would: the
@@ -79,14 +80,14 @@ export type FillNormal = (rng: Rng, out: Float32Array | Float64Array, mean: numb
 
 /** What initialize needs besides the generator: the core's kernels, or in tests their references. */
 export interface InitKernels {
-  orthogonalQ: OrthogonalQ;
+  orthogonal: Orthogonal;
   fillUniform: FillUniform;
   fillNormal: FillNormal;
 }
 
 /** The core's orthogonal_q, uniform_fill and normal_fill as InitKernels. */
 export function initKernelsOn(core: Core): InitKernels {
-  return { orthogonalQ: orthogonalQOn(core), fillUniform: fillUniformOn(core), fillNormal: fillNormalOn(core) };
+  return { orthogonal: orthogonalOn(core), fillUniform: fillUniformOn(core), fillNormal: fillNormalOn(core) };
 }
 
 // The generator's state block of uniform_fill and normal_fill: sfc32's 4 i32, the cached normal's flag (i32
@@ -131,17 +132,20 @@ function fillNormalOn(core: Core): FillNormal {
   };
 }
 
-/** The core's orthogonal_q as an OrthogonalQ: a, the scratch and Q share one block, freed before it returns. */
-function orthogonalQOn(core: Core): OrthogonalQ {
-  return (a, m, n, transposed) => {
-    const bytes = a.length * 8, block = core.heap.alloc(2 * bytes); // a (then Q), work
-    try {
-      new Float64Array(core.kernels.memory.buffer, block, a.length).set(a);
-      core.kernels.orthogonal_q(m, n, block, block + bytes, transposed ? 1 : 0);
-      return new Float64Array(core.kernels.memory.buffer, block, a.length).slice();
-    } finally {
-      core.heap.free(block);
-    }
+/**
+ * The core's normal_fill and orthogonal_q as an Orthogonal: the normals are drawn where the QR reads them
+ * (the matrix, then Q, and its scratch follow the state in one block), so they never pass through
+ * JavaScript.
+ */
+function orthogonalOn(core: Core): Orthogonal {
+  return (rng, out, m, n, transposed) => {
+    const bytes = m * n * 8;
+    drawInCore(core, rng, 2 * bytes,
+      (state, a) => {
+        core.kernels.normal_fill(state, m * n, a, 1, 0, 1, 0);
+        core.kernels.orthogonal_q(m, n, a, a + bytes, transposed ? 1 : 0);
+      },
+      (buffer, q) => out.set(new Float64Array(buffer, q, m * n)));
   };
 }
 
@@ -198,14 +202,10 @@ function fillUniform(out: Float32Array, limit: number, rng: Rng, kernels: InitKe
  * Keras `Orthogonal` (gain 1): QR-factor an m×n standard normal matrix, m = max(rows, cols) and
  * n = min(rows, cols), scale Q's columns by sign(diag R), and transpose when rows < cols. The result has
  * orthonormal columns (rows >= cols) or orthonormal rows (rows < cols). The sign correction makes the
- * factorisation unique (R with a positive diagonal), so orthogonalQ yields the same Q as LAPACK would for
+ * factorisation unique (R with a positive diagonal), so orthogonal yields the same Q as LAPACK would for
  * the same normal matrix.
  */
 function fillOrthogonal(out: Float32Array, rows: number, cols: number, rng: Rng, kernels: InitKernels): void {
-  const m = Math.max(rows, cols);
-  const n = Math.min(rows, cols);
-  const a = new Float64Array(m * n);
-  kernels.fillNormal(rng, a, 0, 1, false); // row by row, the order the draws have always had
-  // out is [m, n] = Q when rows >= cols, else [n, m] = Qᵀ; set() rounds each value to f32.
-  out.set(kernels.orthogonalQ(a, m, n, rows < cols));
+  // out is [m, n] = Q when rows >= cols, else [n, m] = Qᵀ.
+  kernels.orthogonal(rng, out, Math.max(rows, cols), Math.min(rows, cols), rows < cols);
 }

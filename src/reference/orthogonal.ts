@@ -5,6 +5,19 @@
 // makes the factorisation unique (R with a positive diagonal), so this yields the Q that LAPACK's QR gives
 // after Keras' correction for the same matrix (tests/src/initializers.test.ts checks numpy's numbers).
 
+import type { Rng } from '../random.ts';
+import { normalReference } from './normal.ts';
+
+/**
+ * The initializer's Orthogonal (src/initializers.ts) from the references: the m×n normal matrix drawn row by
+ * row as normalReference draws it, then orthogonalQReference; out gets Q (or Qᵀ), rounded to its type.
+ */
+export function orthogonalReference(rng: Rng, out: Float32Array | Float64Array, m: number, n: number, transposed: boolean): void {
+  const a = new Float64Array(m * n);
+  normalReference(rng, a, 0, 1, false);
+  out.set(orthogonalQReference(a, m, n, transposed));
+}
+
 /**
  * orthogonal_q's contract on top of householderQ: `a` row-major m×n (m >= n); returns Q row-major m×n, or
  * Qᵀ row-major n×m when `transposed` (the layouts the initializer needs).

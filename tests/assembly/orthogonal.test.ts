@@ -1,7 +1,8 @@
 // orthogonal_q (assembly/orthogonal.ts) against the f64 reference (src/reference/orthogonal.ts), on every
 // build, in both output layouts (Q and Qᵀ): square, tall and single-column shapes, odd m (the f64x2 loops'
 // tails), an LSTM's [4H, H]; a matrix with an all-zero column (the H_k = I branch, whose reflector must be
-// stored as zeros); m < n and n = 0 write nothing; the façade's wrapper (initKernelsOn) returns the same Q
+// stored as zeros); m < n and n = 0 write nothing; the façade's wrapper (initKernelsOn), which draws the
+// normal matrix in the core too, returns the Q of the references (orthogonalReference)
 // and frees its blocks. Both are f64 and differ only in rounding (the order of their sums, and the core's
 // blocks of 4 reflectors: every shape with n ≥ 4 runs them, n % 4 ≠ 0 the single ones too), so Q must agree
 // to ~1e-12, and be orthonormal to the same precision. The reference's own layouts are checked
@@ -10,10 +11,11 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Core } from '../../src/wasm.ts';
-import { householderQ, orthogonalQReference } from '../../src/reference/orthogonal.ts';
+import { householderQ, orthogonalQReference, orthogonalReference } from '../../src/reference/orthogonal.ts';
 import { initKernelsOn } from '../../src/initializers.ts';
 import { BUILDS, loadCore } from '../helpers/core.ts';
 import { Rng } from '../helpers/random.ts';
+import { Rng as SeededRng } from '../../src/random.ts'; // the models' generator, whose state the wrapper carries
 import { orthonormalityError } from '../helpers/orthonormality.ts';
 import { compareTensors } from '../helpers/compare.ts';
 
@@ -64,11 +66,12 @@ for (const build of BUILDS) {
     });
 
     it("the façade's wrapper (initKernelsOn) gives the reference's Q and frees every block it took", () => {
-      const m = 40, n = 13, a = new Rng(5).array(m * n);
+      const m = 40, n = 13, got = new Float64Array(m * n), want = new Float64Array(m * n);
       const live = core.heap.liveBytes;
-      const got = initKernelsOn(core).orthogonalQ(Float64Array.from(a), m, n, false);
+      initKernelsOn(core).orthogonal(new SeededRng(5), got, m, n, false);
       assert.equal(core.heap.liveBytes, live, 'live bytes after the call');
-      assert.ok(maxDiff(got, orthogonalQReference(Float64Array.from(a), m, n, false)) < TOL);
+      orthogonalReference(new SeededRng(5), want, m, n, false);
+      assert.ok(maxDiff(got, want) < TOL);
     });
 
     it('m < n and n = 0 write nothing', () => {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { INITIALIZER_NAMES, initialize as initializeWith, parseInitializer, type InitializerName } from '../../src/initializers.ts';
-import { orthogonalQReference } from '../../src/reference/orthogonal.ts';
+import { orthogonalReference } from '../../src/reference/orthogonal.ts';
 import { normalReference } from '../../src/reference/normal.ts';
 import { uniformReference } from '../../src/reference/uniform.ts';
 import { Rng } from '../../src/random.ts';
@@ -10,7 +10,7 @@ import { orthonormalityError } from '../helpers/orthonormality.ts';
 
 /** initialize with the references of the core's kernels (tests/assembly/orthogonal.test.ts and random.test.ts check the core against them). */
 function initialize(name: InitializerName, out: Float32Array, rows: number, cols: number, rng: Rng): void {
-  initializeWith(name, out, rows, cols, rng, { orthogonalQ: orthogonalQReference, fillUniform: uniformReference, fillNormal: normalReference });
+  initializeWith(name, out, rows, cols, rng, { orthogonal: orthogonalReference, fillUniform: uniformReference, fillNormal: normalReference });
 }
 
 function init(name: InitializerName, rows: number, cols: number, seed = 1): Float32Array {
