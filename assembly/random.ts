@@ -3,20 +3,24 @@
 // They are in the core because a model's first use draws its initial weights while the JavaScript is
 // cold (measured on the first call of a process: the 16 k uniforms of an LSTM(128)'s weight_ih took 5-7 ms
 // in the interpreter; the 64 k normals of its orthogonal recurrent kernel 6.2-7.7 ms in JavaScript, 2.4-3.1
-// ms here).
+// ms here one at a time, and, two pairs at a time (boxmuller.ts), medians of 21 fresh processes on a
+// slower day: 3.5 → 2.4 ms, and 1.57 → 0.73 ms on a second call).
 //
 // uniform_fill: out[i] = f32(lo + span·u_i) with u_i = nextUint32() / 2^32, the same integer steps and the
 // same two f64 operations as Rng.next() and initializers.ts' JavaScript would take, hence the same values
 // bit for bit (src/reference/uniform.ts is that JavaScript; the tests compare the two).
 //
 // normal_fill: Rng.normal's Box–Muller on the same uniforms and with the same cached second value, in the
-// same f64 operations, but with the core's own log1p, sin and cos (AssemblyScript's, ported from musl).
+// same f64 operations, but with the core's own log, sin and cos (fdlibm's, on two pairs at a time:
+// assembly/boxmuller.ts).
 // ECMAScript leaves Math.log/sin/cos free in their last bit and engines differ (src/random.ts), so these
 // draws may differ from Rng.normal's by a few ulps of f64; in exchange they are the same in every runtime.
 // src/reference/normal.ts is the JavaScript spec; the tests hold the two to 1e-15 and the state exactly.
 //
 // State: at `state`, 4 i32 (sfc32's a, b, c and counter); normal_fill also reads and writes the cached
 // normal: i32 at +16 (1 if one is cached) and its f64 at +24. Read at the start, written back at the end.
+
+import { boxMullerPairs } from "./boxmuller";
 
 /** u in [0, 1) from one sfc32 step of the state at `state` (as Rng.next: nextUint32() / 2^32). */
 // @ts-ignore: decorator
@@ -35,33 +39,63 @@ export function uniform_fill(state: usize, n: i32, out: usize, lo: f64, span: f6
   for (let i = 0; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>(lo + span * nextUniform(state)));
 }
 
+/** Stores mean + std·z at out[i] (f64 when `wide`, else f32) and returns i + 1; with `truncate` and |z| > 2, returns i. */
+// @ts-ignore: decorator
+@inline function put(out: usize, i: i32, z: f64, wide: i32, mean: f64, std: f64, truncate: i32): i32 {
+  if (truncate && Math.abs(z) > 2) return i;
+  const value = mean + std * z;
+  if (wide) store<f64>(out + (<usize>i << 3), value);
+  else store<f32>(out + (<usize>i << 2), <f32>value);
+  return i + 1;
+}
+
+/**
+ * The next `pairs` Box–Muller pairs (each from two uniforms: radius, then angle) into PAIRS, the cosine's
+ * value first, two pairs per vector; for an odd count the last vector's second lane runs on zeros and is
+ * not drawn from the stream.
+ */
+function drawPairs(state: usize, pairs: i32): void {
+  for (let p = 0; p < pairs; p += 2) {
+    const radius0 = nextUniform(state), angle0 = nextUniform(state);
+    let radius1 = 0.0, angle1 = 0.0;
+    if (p + 1 < pairs) {
+      radius1 = nextUniform(state);
+      angle1 = nextUniform(state);
+    }
+    boxMullerPairs(f64x2.replace_lane(f64x2.splat(radius0), 1, radius1), f64x2.replace_lane(f64x2.splat(angle0), 1, angle1),
+      PAIRS + (<usize>p << 4));
+  }
+}
+
+/** Pairs per batch of drawPairs: normal_fill's scratch, small enough to stay in the first cache. */
+const BATCH_PAIRS = 32;
+/** drawPairs' output (a batch, rounded up to whole vectors of 2 pairs), f64. */
+const PAIRS = memory.data(((BATCH_PAIRS + 1) >> 1) * 32, 16);
+
 /**
  * out [n] = mean + std·z for the next n normals z (Box–Muller, as Rng.normal), as f32 or, when `wide`, f64.
  * With `truncate`, a z with |z| > 2 is dropped and the next one taken (Keras' truncated normal).
  */
 export function normal_fill(state: usize, n: i32, out: usize, wide: i32, mean: f64, std: f64, truncate: i32): void {
   let cached = load<i32>(state, 16), spare = load<f64>(state, 24);
-  for (let i = 0; i < n;) {
-    let z: f64;
-    if (cached) {
-      z = spare;
-      cached = 0;
-    } else {
-      // As Rng.drawPair's log(1 − u), finite since 1 − u lies in (0, 1]. As log1p(−u): the same value, as 1 − u
-      // is exact for multiples of 2^-32, and AssemblyScript's log1p is table-free where its log brings a
-      // 4 KB table (measured: +4.3 KB gzip on the core). The sine's value waits for the next draw.
-      const radius = Math.sqrt(-2 * Math.log1p(-nextUniform(state)));
-      const angle = 2 * Math.PI * nextUniform(state);
-      Math.sincos(angle);
-      z = radius * Math.sincos_cos;
-      spare = radius * Math.sincos_sin;
+  let i = 0;
+  if (cached && n > 0) {
+    cached = 0;
+    i = put(out, i, spare, wide, mean, std, truncate);
+  }
+  while (i < n) {
+    // As many pairs as the values still missing could take, no more: each pair gives at most 2, so the
+    // stream is never drawn past the pair of the last value, as Rng.normal's calls would leave it.
+    const pairs = min(BATCH_PAIRS, (n - i + 1) >> 1);
+    drawPairs(state, pairs);
+    const count = pairs << 1;
+    let j = 0;
+    for (; j < count && i < n; j++) i = put(out, i, load<f64>(PAIRS + (<usize>j << 3)), wide, mean, std, truncate);
+    if (j < count) {
+      // The last value was a pair's first: its second is cached for the next draw, as Rng.normal does.
       cached = 1;
+      spare = load<f64>(PAIRS + (<usize>j << 3));
     }
-    if (truncate && Math.abs(z) > 2) continue;
-    const value = mean + std * z;
-    if (wide) store<f64>(out + (<usize>i << 3), value);
-    else store<f32>(out + (<usize>i << 2), <f32>value);
-    i++;
   }
   store<i32>(state, cached, 16);
   store<f64>(state, cached ? spare : 0, 24);

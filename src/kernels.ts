@@ -239,7 +239,7 @@ export interface Kernels {
   /**
    * The initializers' normal draws: out [n] = mean + std·z for the next n standard normals z of the same
    * generator, f32 or, when `wide` = 1, f64. Rng.normal's Box–Muller (pairs, the second value cached) with the
-   * core's own log1p, sin and cos, so within a few ulps of f64 of Rng.normal's values and the same in every
+   * core's own log, sin and cos, so within a few ulps of f64 of Rng.normal's values and the same in every
    * runtime. With `truncate` = 1 a z with |z| > 2 is skipped. State as uniform_fill's, plus the cached
    * normal: i32 at state + 16 (1 when one is cached), f64 at state + 24; both read and written back.
    */

@@ -9,7 +9,7 @@
 // log(1 − u) and 3% of cos/sin over the Box–Muller ranges (measured, 50 000 draws). The initializers round
 // every value to f32, where such a difference shows only for a value within ~1e-16 of a rounding boundary.
 // The initializers do not depend on it: they draw their normals in the core (normal_fill, assembly/random.ts),
-// the same Box–Muller on this stream with the core's own log1p, sin and cos, the same in every runtime.
+// the same Box–Muller on this stream with the core's own log, sin and cos, the same in every runtime.
 
 const TWO_POW_32 = 4294967296;
 

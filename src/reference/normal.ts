@@ -1,6 +1,6 @@
 // Reference normal draws: the executable spec of the core's normal_fill (assembly/random.ts), through
 // Rng.normal / Rng.fillNormal in f64, rounded on store to the output's type. The core takes the same
-// uniforms and the same steps but its own log1p, sin and cos, so its values may differ from these by ulps
+// uniforms and the same steps but its own log, sin and cos, so its values may differ from these by ulps
 // of f64 (rarely visible after rounding to f32); the generator must end in the same state.
 
 import type { Rng } from '../random.ts';
