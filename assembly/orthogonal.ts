@@ -1,27 +1,40 @@
 // The factorisation behind the orthogonal initializer (Keras `Orthogonal`, the default for recurrent
-// kernels): Q of the thin QR of an m×n standard normal matrix (m ≥ n), by Householder reflections, with
-// each column multiplied by sign(R_kk), laid out as the weight needs it. normal_fill draws the normal
-// matrix into the same block first (src/initializers.ts, orthogonalOn); src/reference/orthogonal.ts is the same algorithm in plain f64 TypeScript,
-// with the reflectors applied one at a time where this file applies them 4 at a time (see "Blocks").
+// kernels): Q of the thin QR of an m×n standard normal matrix (m ≥ n), each column multiplied by
+// sign(R_kk) (so R's diagonal is positive, which makes Q unique), laid out as the weight needs it.
+// normal_fill draws the normal matrix into the same block first (src/initializers.ts, orthogonalOn);
+// src/reference/orthogonal.ts is the spec: Householder reflections in plain f64 TypeScript.
+//
+// Two ways to the same Q:
+// - Gram–Schmidt (gramSchmidtQ), the one that runs: each column projected off the orthonormal columns
+//   before it, 4 at a time, and projected again when that took more than half of its squared norm. It
+//   builds Q directly, where Householder first factors and then applies its reflectors again to build Q:
+//   about half the arithmetic. Measured, 512×128 (an LSTM(128)'s recurrent kernel), medians of 21 fresh
+//   processes: 5.5 → 4.3 ms on the first call, 2.65 → 1.62 ms on the second. A normal matrix's columns are
+//   far from dependent (its condition number is ~3 at 512×128, ~n when square), and the second projection
+//   keeps Q orthonormal to rounding for any matrix not numerically singular.
+// - Householder (householderQ), when a column is numerically in the span of those before it (zero after
+//   the projections: Gram–Schmidt has no direction for it), with the reflectors applied 4 at a time where
+//   the reference applies them one by one (see "Blocks").
 //
 // f64, unlike every other kernel: it runs once per tensor, and Q must be orthonormal to f32 precision
 // after rounding (|QᵀQ − I| < 1e-6, as the tests demand), beyond what a float32 factorisation's rounding
 // (~n·6e-8) guarantees. It is in the core because the same loops in JavaScript were most of a fresh
-// model's first use (measured, 512×128, the recurrent kernel of an LSTM(128): 19 ms on the first call of
-// a process here against 134 ms in JavaScript, 13 ms against ~100 ms warm; 1024×256: ~100 against ~700).
+// model's first use (measured, 512×128: 19 ms on the first call of a process here against 134 ms in
+// JavaScript, 13 ms against ~100 ms warm; 1024×256: ~100 against ~700; both before the blocks).
 //
 // Layout: the matrix comes row-major, as drawn, and Q leaves row-major, both in the caller's block a. In
 // between everything runs over contiguous columns: the matrix is copied column-major ([n][m], column k at
-// k·m·8) into work, which holds the reflectors when the factorisation is done (v_k in column k, zero above
-// row k: R is not needed beyond the signs of its diagonal), and Q is built column-major in a. The copies
-// in and out are here, not in the façade, because there they were loops of JavaScript that a cold start
-// runs in the interpreter (measured: 3-5 ms for an LSTM(128)'s [512, 128]).
+// k·m·8) into work, where Gram–Schmidt turns it into Q. Householder, when needed, starts again from a: work
+// then holds the reflectors (v_k in column k, zero above row k: R is not needed beyond the signs of its
+// diagonal), and Q is built column-major in a. The copies in and out are here, not in the façade, because
+// there they were loops of JavaScript that a cold start runs in the interpreter (measured: 3-5 ms for an
+// LSTM(128)'s [512, 128]).
 //
-// householderQ runs once per call, so its own loops stay few and short (the work is in reflect and
-// reflectBlock, called many times): a function that loops long enough is recompiled by the engine's
-// optimising compiler on a background thread even when it never runs again, and at a cold start that
-// thread takes the main thread's time on a 2-core machine (measured: householderQ's recompile took 3 ms
-// while it scaled each reflector and each column of Q one value at a time, 1 ms since).
+// The functions that run once per call keep their own loops few and short (the work is in projectBlock,
+// reflect and reflectBlock, called many times): a function that loops long enough is recompiled by the
+// engine's optimising compiler on a background thread even when it never runs again, and at a cold start
+// that thread takes the main thread's time on a 2-core machine (measured: householderQ's recompile took
+// 3 ms while it scaled each reflector and each column of Q one value at a time, 1 ms since).
 
 import { hsumF64 } from "./simd";
 
@@ -76,12 +89,22 @@ function reflect(m: i32, k: i32, v: usize, target: usize): void {
  */
 export function orthogonal_q(m: i32, n: i32, a: usize, work: usize, transposed: i32): void {
   if (n <= 0 || m < n) return;
+  const bytes = (<usize>m * <usize>n) << 3;
+  transpose(m, n, a, work);
+  if (gramSchmidtQ(m, n, work)) {
+    // work holds Q column-major, which is Qᵀ row-major; a still holds the matrix, no longer needed.
+    if (transposed) memory.copy(a, work, bytes);
+    else transpose(n, m, work, a);
+    return;
+  }
+  // A column numerically in the span of those before it: Householder, which needs no such assumption, on
+  // the matrix afresh.
   transpose(m, n, a, work);
   householderQ(m, n, work, a);
   // a holds Q column-major, which is Qᵀ row-major.
   if (transposed) return;
   transpose(n, m, a, work);
-  memory.copy(a, work, (<usize>m * <usize>n) << 3);
+  memory.copy(a, work, bytes);
 }
 
 /**
@@ -135,11 +158,12 @@ function gram(m: i32, lo: i32, v0: usize, v1: usize, v2: usize, v3: usize): void
   store<f64>(GRAM, dot(n, v3 + off, v2 + off), 40);
 }
 
-/**
- * t ← H_3 H_2 H_1 H_0 t for the reflectors v0..v3 of the last gram() (column starts, all zero above row lo),
- * in one pass over rows lo..m−1 for the dots and one for the update, 4 rows a step. Not inlined, as reflect.
- */
-function reflectBlock(m: i32, lo: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize): void {
+/** The 4 dots of the last dots4, [d0, d1, d2, d3] (f64). */
+const DOTS = memory.data(4 * 8, 16);
+
+/** DOTS = [v0·t, v1·t, v2·t, v3·t] over rows lo..m−1 (column starts), 4 rows a step. Returns m − (m − lo) % 4. */
+// @ts-ignore: decorator
+@inline function dots4(m: i32, lo: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize): i32 {
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
   let r = lo;
   for (; r + 4 <= m; r += 4) {
@@ -158,13 +182,20 @@ function reflectBlock(m: i32, lo: i32, t: usize, v0: usize, v1: usize, v2: usize
     d2 += load<f64>(v2 + o) * x;
     d3 += load<f64>(v3 + o) * x;
   }
-  // The dots each reflector meets after those before it, doubled: the coefficients of the update.
-  const c0 = 2 * d0;
-  const c1 = 2 * (d1 - c0 * load<f64>(GRAM));
-  const c2 = 2 * (d2 - c0 * load<f64>(GRAM, 8) - c1 * load<f64>(GRAM, 16));
-  const c3 = 2 * (d3 - c0 * load<f64>(GRAM, 24) - c1 * load<f64>(GRAM, 32) - c2 * load<f64>(GRAM, 40));
+  store<f64>(DOTS, d0);
+  store<f64>(DOTS, d1, 8);
+  store<f64>(DOTS, d2, 16);
+  store<f64>(DOTS, d3, 24);
+  return end;
+}
+
+/** t −= c0·v0 + c1·v1 + c2·v2 + c3·v3 over rows lo..m−1 (column starts; end: dots4's), 4 rows a step. */
+// @ts-ignore: decorator
+@inline function subtract4(m: i32, lo: i32, end: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize,
+  c0: f64, c1: f64, c2: f64, c3: f64): void {
   const k0 = f64x2.splat(c0), k1 = f64x2.splat(c1), k2 = f64x2.splat(c2), k3 = f64x2.splat(c3);
-  for (r = lo; r < end; r += 4) {
+  let r = lo;
+  for (; r < end; r += 4) {
     const o = <usize>r << 3;
     let x = v128.load(t + o), y = v128.load(t + o, 16);
     x = f64x2.sub(x, f64x2.mul(k0, v128.load(v0 + o)));
@@ -182,6 +213,75 @@ function reflectBlock(m: i32, lo: i32, t: usize, v0: usize, v1: usize, v2: usize
     const o = <usize>r << 3;
     store<f64>(t + o, load<f64>(t + o) - c0 * load<f64>(v0 + o) - c1 * load<f64>(v1 + o) - c2 * load<f64>(v2 + o) - c3 * load<f64>(v3 + o));
   }
+}
+
+/**
+ * t ← H_3 H_2 H_1 H_0 t for the reflectors v0..v3 of the last gram() (column starts, all zero above row lo),
+ * in one pass over rows lo..m−1 for the dots and one for the update. Not inlined, as reflect.
+ */
+function reflectBlock(m: i32, lo: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize): void {
+  const end = dots4(m, lo, t, v0, v1, v2, v3);
+  // The dots each reflector meets after those before it, doubled: the coefficients of the update.
+  const c0 = 2 * load<f64>(DOTS);
+  const c1 = 2 * (load<f64>(DOTS, 8) - c0 * load<f64>(GRAM));
+  const c2 = 2 * (load<f64>(DOTS, 16) - c0 * load<f64>(GRAM, 8) - c1 * load<f64>(GRAM, 16));
+  const c3 = 2 * (load<f64>(DOTS, 24) - c0 * load<f64>(GRAM, 24) - c1 * load<f64>(GRAM, 32) - c2 * load<f64>(GRAM, 40));
+  subtract4(m, lo, end, t, v0, v1, v2, v3, c0, c1, c2, c3);
+}
+
+/**
+ * a [n][m] (column-major f64, m ≥ n ≥ 1) ← its Q with R's diagonal positive, by Gram–Schmidt, each column
+ * projected off those before it (projectOff) and, when that took more than half of its squared norm, once
+ * more (Daniel, Gragg, Kaufman and Stewart's test: after a second projection that keeps more than half, the
+ * column is orthogonal to the others to rounding). Returns false, with a part-way result, when a column is
+ * numerically in the span of those before it: zero, or zero after the projections, or a second projection
+ * took more than half again.
+ */
+function gramSchmidtQ(m: i32, n: i32, a: usize): bool {
+  const colB = <usize>m << 3;
+  for (let k = 0; k < n; k++) {
+    const c = a + <usize>k * colB;
+    let before = dot(m, c, c);
+    if (before == 0) return false;
+    projectOff(m, k, a, c);
+    let after = dot(m, c, c);
+    if (after < 0.5 * before) {
+      before = after;
+      projectOff(m, k, a, c);
+      after = dot(m, c, c);
+      if (after == 0 || after < 0.5 * before) return false;
+    }
+    divide(m, c, Math.sqrt(after));
+  }
+  return true;
+}
+
+/**
+ * c −= Σ_{i<k} (q_i·c)·q_i for the orthonormal columns q_0..q_{k−1} of q [·][m] (column starts): 4 of them
+ * a pass (projectBlock), each pass taking its dots from the c the passes before it left (modified
+ * Gram–Schmidt between passes), then the last k % 4 one at a time.
+ */
+function projectOff(m: i32, k: i32, q: usize, c: usize): void {
+  const colB = <usize>m << 3;
+  let i = 0;
+  for (; i + 4 <= k; i += 4) {
+    const v0 = q + <usize>i * colB;
+    projectBlock(m, c, v0, v0 + colB, v0 + 2 * colB, v0 + 3 * colB);
+  }
+  for (; i < k; i++) {
+    const v = q + <usize>i * colB;
+    subScaled(m, dot(m, v, c), v, c);
+  }
+}
+
+/**
+ * t −= Σ (v_i·t)·v_i for the orthonormal v0..v3 (column starts, m rows), one pass for the dots and one for
+ * the update: as one at a time would, to the rounding of their dot products with each other (~1e-16).
+ * Not inlined, as reflect.
+ */
+function projectBlock(m: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize): void {
+  const end = dots4(m, 0, t, v0, v1, v2, v3);
+  subtract4(m, 0, end, t, v0, v1, v2, v3, load<f64>(DOTS), load<f64>(DOTS, 8), load<f64>(DOTS, 16), load<f64>(DOTS, 24));
 }
 
 /**

@@ -1,11 +1,13 @@
 // orthogonal_q (assembly/orthogonal.ts) against the f64 reference (src/reference/orthogonal.ts), on every
 // build, in both output layouts (Q and Qᵀ): square, tall and single-column shapes, odd m (the f64x2 loops'
-// tails), an LSTM's [4H, H]; a matrix with an all-zero column (the H_k = I branch, whose reflector must be
-// stored as zeros); m < n and n = 0 write nothing; the façade's wrapper (initKernelsOn), which draws the
-// normal matrix in the core too, returns the Q of the references (orthogonalReference)
-// and frees its blocks. Both are f64 and differ only in rounding (the order of their sums, and the core's
-// blocks of 4 reflectors: every shape with n ≥ 4 runs them, n % 4 ≠ 0 the single ones too), so Q must agree
-// to ~1e-12, and be orthonormal to the same precision. The reference's own layouts are checked
+// tails), an LSTM's [4H, H] (Gram–Schmidt: the square ones project their last columns twice); the
+// Householder fallback on a matrix with an all-zero column (the H_k = I branch, whose reflector must be
+// stored as zeros) and on one whose column projects to exactly zero; nearly dependent columns, which
+// need the second projection; m < n and n = 0 write nothing; the façade's wrapper (initKernelsOn), which
+// draws the normal matrix in the core too, returns the Q of the references (orthogonalReference) and frees
+// its blocks. Q is unique, so the two ways and the reference differ only in rounding (the order of their
+// sums, and the core's blocks of 4: every shape with n ≥ 4 runs them, n % 4 ≠ 0 the single ones too): Q
+// must agree to ~1e-12 where the matrix is well conditioned, and be orthonormal to the same precision. The reference's own layouts are checked
 // against its column-major householderQ by hand here too, so that a transposition bug in both cannot hide.
 
 import { describe, it, before } from 'node:test';
@@ -62,6 +64,32 @@ for (const build of BUILDS) {
         const a = Float64Array.from({ length: m * n }, (_, i) => (i % n === 2 ? 0 : rng.uniform(-1, 1)));
         const got = coreQ(core, a, m, n, false);
         assert.ok(maxDiff(got, orthogonalQReference(Float64Array.from(a), m, n, false)) < TOL, `${m}×${n}`);
+      }
+    });
+
+    it('a column Gram–Schmidt projects to exactly zero: Householder instead, and Q still matches the reference', () => {
+      // Column 1 is half of column 0 = 2·e_0, so its projection off q_0 = e_0 is exactly zero (twice): no
+      // direction to normalise. Without the fallback Q would hold NaN.
+      const m = 7, n = 3, rng = new Rng(78);
+      const a = Float64Array.from({ length: m * n }, (_, i) => (i % n === 2 ? rng.uniform(-1, 1) : i === 0 ? 2 : i === 1 ? 1 : 0));
+      for (const transposed of [false, true]) {
+        const got = coreQ(core, a, m, n, transposed);
+        assert.ok(maxDiff(got, orthogonalQReference(Float64Array.from(a), m, n, transposed)) < TOL, `transposed ${transposed}`);
+      }
+    });
+
+    it('nearly dependent columns (condition ~1e7): projected twice, Q is orthonormal to rounding', () => {
+      // Every column is one vector plus 1e-6 of noise: after the first projection a column keeps ~1e-12 of its
+      // squared norm, and its error from the first pass (~1e-16 of the original) is ~1e-10 of what is left;
+      // the second projection brings it back to rounding. Q itself is that sensitive: it may differ from the
+      // reference's by ~condition·1e-16.
+      const m = 40, n = 8, rng = new Rng(79), base = rng.array(m);
+      const a = Float64Array.from({ length: m * n }, (_, i) => base[Math.floor(i / n)] + 1e-6 * rng.uniform(-1, 1));
+      for (const transposed of [false, true]) {
+        const got = coreQ(core, a, m, n, transposed);
+        const error = transposed ? orthonormalityError(got, n, m, 'rows') : orthonormalityError(got, m, n, 'columns');
+        assert.ok(error < TOL, `max |QᵀQ − I| = ${error}`);
+        assert.ok(maxDiff(got, orthogonalQReference(Float64Array.from(a), m, n, transposed)) < 1e-6, `transposed ${transposed}`);
       }
     });
 
