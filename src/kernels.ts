@@ -223,8 +223,10 @@ export interface Kernels {
 
   /**
    * The orthogonal initializer's factorisation, in f64 (the one kernel that is not f32): Q·diag(sign(R_kk))
-   * of the thin Householder QR of a, a row-major [m, n] f64 with m ≥ n ≥ 1, written over a as the row-major
-   * [m, n] Q (transposed = 0) or the row-major [n, m] Qᵀ (transposed = 1); work: m·n f64 of scratch.
+   * of the thin QR of a (the unique Q whose R has a positive diagonal; by Gram–Schmidt, or by Householder
+   * reflections when a column is numerically dependent), a row-major [m, n] f64 with m ≥ n ≥ 1, written over
+   * a as the row-major [m, n] Q (transposed = 0) or the row-major [n, m] Qᵀ (transposed = 1); work: m·n f64
+   * of scratch.
    * m < n or n = 0 writes nothing.
    */
   orthogonal_q(m: number, n: number, a: number, work: number, transposed: number): void;
