@@ -868,4 +868,3 @@ export function add_into(n: i32, x: usize, y: usize): void {
 @inline function addW(W: i32, x: usize, y: usize): void {
   putW(W, y, loadW(W, x), true);
 }
-

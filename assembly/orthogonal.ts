@@ -161,9 +161,9 @@ function gram(m: i32, lo: i32, v0: usize, v1: usize, v2: usize, v3: usize): void
 /** The 4 dots of the last dots4, [d0, d1, d2, d3] (f64). */
 const DOTS = memory.data(4 * 8, 16);
 
-/** DOTS = [v0·t, v1·t, v2·t, v3·t] over rows lo..m−1 (column starts), 4 rows a step. Returns m − (m − lo) % 4. */
+/** DOTS = [v0·t, v1·t, v2·t, v3·t] over rows lo..m−1 (column starts), 4 rows a step. */
 // @ts-ignore: decorator
-@inline function dots4(m: i32, lo: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize): i32 {
+@inline function dots4(m: i32, lo: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize): void {
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
   let r = lo;
   for (; r + 4 <= m; r += 4) {
@@ -174,7 +174,6 @@ const DOTS = memory.data(4 * 8, 16);
     a3 = f64x2.add(a3, f64x2.add(f64x2.mul(v128.load(v3 + o), x), f64x2.mul(v128.load(v3 + o, 16), y)));
   }
   let d0 = hsumF64(a0), d1 = hsumF64(a1), d2 = hsumF64(a2), d3 = hsumF64(a3);
-  const end = r;
   for (; r < m; r++) {
     const o = <usize>r << 3, x = load<f64>(t + o);
     d0 += load<f64>(v0 + o) * x;
@@ -186,16 +185,15 @@ const DOTS = memory.data(4 * 8, 16);
   store<f64>(DOTS, d1, 8);
   store<f64>(DOTS, d2, 16);
   store<f64>(DOTS, d3, 24);
-  return end;
 }
 
-/** t −= c0·v0 + c1·v1 + c2·v2 + c3·v3 over rows lo..m−1 (column starts; end: dots4's), 4 rows a step. */
+/** t −= c0·v0 + c1·v1 + c2·v2 + c3·v3 over rows lo..m−1 (column starts), 4 rows a step. */
 // @ts-ignore: decorator
-@inline function subtract4(m: i32, lo: i32, end: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize,
+@inline function subtract4(m: i32, lo: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize,
   c0: f64, c1: f64, c2: f64, c3: f64): void {
   const k0 = f64x2.splat(c0), k1 = f64x2.splat(c1), k2 = f64x2.splat(c2), k3 = f64x2.splat(c3);
   let r = lo;
-  for (; r < end; r += 4) {
+  for (; r + 4 <= m; r += 4) {
     const o = <usize>r << 3;
     let x = v128.load(t + o), y = v128.load(t + o, 16);
     x = f64x2.sub(x, f64x2.mul(k0, v128.load(v0 + o)));
@@ -220,13 +218,13 @@ const DOTS = memory.data(4 * 8, 16);
  * in one pass over rows lo..m−1 for the dots and one for the update. Not inlined, as reflect.
  */
 function reflectBlock(m: i32, lo: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize): void {
-  const end = dots4(m, lo, t, v0, v1, v2, v3);
+  dots4(m, lo, t, v0, v1, v2, v3);
   // The dots each reflector meets after those before it, doubled: the coefficients of the update.
   const c0 = 2 * load<f64>(DOTS);
   const c1 = 2 * (load<f64>(DOTS, 8) - c0 * load<f64>(GRAM));
   const c2 = 2 * (load<f64>(DOTS, 16) - c0 * load<f64>(GRAM, 8) - c1 * load<f64>(GRAM, 16));
   const c3 = 2 * (load<f64>(DOTS, 24) - c0 * load<f64>(GRAM, 24) - c1 * load<f64>(GRAM, 32) - c2 * load<f64>(GRAM, 40));
-  subtract4(m, lo, end, t, v0, v1, v2, v3, c0, c1, c2, c3);
+  subtract4(m, lo, t, v0, v1, v2, v3, c0, c1, c2, c3);
 }
 
 /**
@@ -280,8 +278,8 @@ function projectOff(m: i32, k: i32, q: usize, c: usize): void {
  * Not inlined, as reflect.
  */
 function projectBlock(m: i32, t: usize, v0: usize, v1: usize, v2: usize, v3: usize): void {
-  const end = dots4(m, 0, t, v0, v1, v2, v3);
-  subtract4(m, 0, end, t, v0, v1, v2, v3, load<f64>(DOTS), load<f64>(DOTS, 8), load<f64>(DOTS, 16), load<f64>(DOTS, 24));
+  dots4(m, 0, t, v0, v1, v2, v3);
+  subtract4(m, 0, t, v0, v1, v2, v3, load<f64>(DOTS), load<f64>(DOTS, 8), load<f64>(DOTS, 16), load<f64>(DOTS, 24));
 }
 
 /**

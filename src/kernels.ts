@@ -226,8 +226,7 @@ export interface Kernels {
    * of the thin QR of a (the unique Q whose R has a positive diagonal; by Gram–Schmidt, or by Householder
    * reflections when a column is numerically dependent), a row-major [m, n] f64 with m ≥ n ≥ 1, written over
    * a as the row-major [m, n] Q (transposed = 0) or the row-major [n, m] Qᵀ (transposed = 1); work: m·n f64
-   * of scratch.
-   * m < n or n = 0 writes nothing.
+   * of scratch. m < n or n = 0 writes nothing.
    */
   orthogonal_q(m: number, n: number, a: number, work: number, transposed: number): void;
 

@@ -7,8 +7,9 @@
 // draws the normal matrix in the core too, returns the Q of the references (orthogonalReference) and frees
 // its blocks. Q is unique, so the two ways and the reference differ only in rounding (the order of their
 // sums, and the core's blocks of 4: every shape with n ≥ 4 runs them, n % 4 ≠ 0 the single ones too): Q
-// must agree to ~1e-12 where the matrix is well conditioned, and be orthonormal to the same precision. The reference's own layouts are checked
-// against its column-major householderQ by hand here too, so that a transposition bug in both cannot hide.
+// must agree to ~1e-12 where the matrix is well conditioned, and be orthonormal to the same precision. The
+// reference's own layouts are checked against its column-major householderQ by hand here too, so that a
+// transposition bug in both cannot hide.
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
