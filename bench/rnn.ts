@@ -11,7 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { init, relaxedSimdSupported, Sequential, layers, optimizers, tensor, type Tensor } from '../src/entry-node.ts';
+// recur as users import it: the package's node entry in dist/ (what `import 'recur'` resolves to in Node; run.sh builds it), not src/ through tsx.
+import { init, relaxedSimdSupported, Sequential, layers, optimizers, tensor, type Tensor } from '../dist/entry-node.js';
 import { Rng } from '../src/random.ts';
 import { tfjsOn, uniform, type Peer } from './common.ts';
 import { onnxModel, type Initializer, type Node } from './onnx.ts';

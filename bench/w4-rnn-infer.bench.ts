@@ -8,7 +8,7 @@
 // Every process builds the same weights and input from fixed seeds, checks its peer against a plain f64
 // loop and against recur (≤ 1e-4) and only then times it.
 
-import { init, Sequential, layers, tensor, type Tensor } from '../src/entry-node.ts';
+import { init, Sequential, layers, tensor, type Tensor } from '../dist/entry-node.js'; // the package's dist/, as in rnn.ts
 import { Rng } from '../src/random.ts';
 import { MAX_TIME, emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, time, timeAsync, uniform, type Timing } from './common.ts';
 import { RECUR_INFO, ortInfer } from './rnn.ts';
