@@ -21,12 +21,14 @@
 // Tile shapes (PERF-NOTES: V8 has 15 usable SIMD registers and keeps every load of an iteration live):
 // 4×8 for NN/TN = 8 accumulators + 2 B vectors + 4 A broadcasts = 14 registers; 1×24 for leftover single
 // rows (6 accumulators + 6 B vectors + 1 broadcast = 13, the GEMV: against 1×16, 0.88–0.93× the time
-// at 1×512×160, 1×128×512 and 1×256×1024 on the plain core, 0.91–0.98× relaxed; over packed weights a
-// 1×28 tile, 7 + 7 + 1 = 15, see tileRow7); 4×2 for NT = 8
-// accumulators + 4 A vectors + 2 B vectors = 14; 1×4 for NT's single rows. Edges fall to narrower tiles
-// of the same code (the tile functions are @inline with constant shape arguments, so each shape compiles
-// to its own straight-line loop). The last N % 4 columns of NN/TN run those tiles over a zero-padded
-// copy (columnTail); NT's K % 4 tail is scalar.
+// at 1×512×160, 1×128×512 and 1×256×1024 on the plain core, 0.91–0.98× relaxed; a 1×28 tile took 0.95×
+// at 1×512×160 but 1.07–1.15× at 1×96×64: not kept; over packed weights a 1×28 tile, 7 + 7 + 1 = 15, see
+// tileRow7); 4×2 for NT = 8 accumulators + 4 A vectors + 2 B vectors = 14; 1×7 for NT's single rows
+// (7 + 7 + 1 = 15: against 1×4, paired, two runs: 0.92–0.97× the time at 1×512×160, 1×128×512 and
+// 1×1024×256 on the plain core, 0.77–0.91× relaxed, 1×70×33 0.92–0.96×). Edges fall to narrower tiles of the same code (the tile
+// functions are @inline with constant shape arguments, so each shape compiles to its own straight-line
+// loop). The last N % 4 columns of NN/TN run those tiles over a zero-padded copy (columnTail); NT's K % 4
+// tail is scalar.
 
 import { hsum, loadW, madd, put, putW, zero } from "./simd";
 
@@ -226,24 +228,25 @@ function gemmNN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
 function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
   let i = 0;
   for (; i + 4 <= M; i += 4) rowsNT(4, 2, accumulate, N, K, A + <usize>i * lda, lda, B, ldb, C + <usize>i * ldc, ldc);
-  for (; i < M; i++) rowsNT(1, 4, accumulate, N, K, A + <usize>i * lda, lda, B, ldb, C + <usize>i * ldc, ldc);
+  for (; i < M; i++) rowsNT(1, 7, accumulate, N, K, A + <usize>i * lda, lda, B, ldb, C + <usize>i * ldc, ldc);
 }
 
-/** R rows of C (R = 4 or 1): tiles of S columns (S rows of B), then single columns. */
+/** R rows of C (R = 4 or 1): tiles of S columns (S rows of B), then (S = 7) 4 at a time, then single columns. */
 // @ts-ignore: decorator
 @inline function rowsNT(R: i32, S: i32, accumulate: bool, N: i32, K: i32, a: usize, lda: usize, B: usize, ldb: usize, c: usize, ldc: usize): void {
   let j = 0;
   for (; j + S <= N; j += S) tileNT(R, S, accumulate, K, a, lda, B + <usize>j * ldb, ldb, c + (<usize>j << 2), ldc);
+  if (S > 4) for (; j + 4 <= N; j += 4) tileNT(R, 4, accumulate, K, a, lda, B + <usize>j * ldb, ldb, c + (<usize>j << 2), ldc);
   for (; j < N; j++) tileNT(R, 1, accumulate, K, a, lda, B + <usize>j * ldb, ldb, c + (<usize>j << 2), ldc);
 }
 
 /**
  * One R×S tile of C as dot products: acc<r><s> holds 4 partial sums of A[r, :]·B[s, :]. Shapes used:
- * (4, 2), (4, 1), (1, 4), (1, 1); the `if`s on the constant R and S fold away.
+ * (4, 2), (4, 1), (1, 7), (1, 4), (1, 1); the `if`s on the constant R and S fold away.
  */
 // @ts-ignore: decorator
 @inline function tileNT(R: i32, S: i32, accumulate: bool, K: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
-  let acc00 = zero(), acc01 = zero(), acc02 = zero(), acc03 = zero();
+  let acc00 = zero(), acc01 = zero(), acc02 = zero(), acc03 = zero(), acc04 = zero(), acc05 = zero(), acc06 = zero();
   let acc10 = zero(), acc11 = zero(), acc20 = zero(), acc21 = zero(), acc30 = zero(), acc31 = zero();
   const K4 = K & ~3;
   const end = a + (<usize>K4 << 2);
@@ -256,6 +259,11 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
     if (S > 2) {
       acc02 = madd(acc02, a0, v128.load(pb + 2 * ldb));
       acc03 = madd(acc03, a0, v128.load(pb + 3 * ldb));
+    }
+    if (S > 4) {
+      acc04 = madd(acc04, a0, v128.load(pb + 4 * ldb));
+      acc05 = madd(acc05, a0, v128.load(pb + 5 * ldb));
+      acc06 = madd(acc06, a0, v128.load(pb + 6 * ldb));
     }
     if (R > 1) {
       const a1 = v128.load(pa + lda);
@@ -280,6 +288,11 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
   if (S > 2) {
     put(c + 8, hsum(acc02) + dot(kt, a0, b2), accumulate);
     put(c + 12, hsum(acc03) + dot(kt, a0, b3), accumulate);
+  }
+  if (S > 4) {
+    put(c + 16, hsum(acc04) + dot(kt, a0, b3 + ldb), accumulate);
+    put(c + 20, hsum(acc05) + dot(kt, a0, b3 + 2 * ldb), accumulate);
+    put(c + 24, hsum(acc06) + dot(kt, a0, b3 + 3 * ldb), accumulate);
   }
   if (R > 1) {
     put(c + ldc, hsum(acc10) + dot(kt, a1, b0), accumulate);

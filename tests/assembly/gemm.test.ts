@@ -40,6 +40,9 @@ const SHAPES: [number, number, number][] = [
   // NN with 16 rows or more and B over 1 MB packs B's blocks: four K blocks (the last short), two column
   // blocks (the second a cut strip of 7), a leftover pair of rows.
   [18, 263, 1001],
+  // NT's single rows below 16 rows (or with K < 16): 1×7 tiles, a 1×4 tile, then single columns, each with
+  // a K % 4 tail ([5, 9, 6] and [13, 17, 29] above: 1×7 tiles then single columns).
+  [2, 12, 9], [1, 26, 17],
 ];
 const SENTINEL = 12345;
 
