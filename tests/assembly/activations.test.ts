@@ -21,11 +21,16 @@ const LENGTHS = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 100, 1001];
  */
 const STATED_MAX_ABS = { [Act.Tanh]: 4e-7, [Act.Sigmoid]: 2e-7 } as Record<number, number>;
 
-/** f32 grid on [−20, 20] with step 1/1024 (every point is exact in f32), and special values. */
+/**
+ * f32 grid on [−20, 20] with step 1/1024 (every point is exact in f32), and special values: among them
+ * Eigen's clamp (7.905…), where a fused evaluation is still under 1, and the core's (8.078…), where tanh
+ * must be exactly ±1 in both builds (as at ±Infinity, which is clamped to it).
+ */
 function grid(): Float64Array {
   const values: number[] = [];
   for (let k = -20 * 1024; k <= 20 * 1024; k++) values.push(k / 1024);
-  values.push(0, -0, 1e-30, -1e-30, 1e-45, -1e-45, 7.9, -7.9, 7.90531110763549805, -7.90531110763549805, 8, -8, 9.01, -9.01,
+  values.push(0, -0, 1e-30, -1e-30, 1e-45, -1e-45, 7.9, -7.9, 7.90531110763549805, -7.90531110763549805, 8, -8,
+    8.078094482421875, -8.078094482421875, 9.01, -9.01,
     88.8, -88.8, 1e3, -1e3, 1e30, -1e30, 3.4028234663852886e38, -3.4028234663852886e38, Infinity, -Infinity);
   return Float64Array.from(values, Math.fround);
 }
