@@ -2,7 +2,8 @@
 // (`<layer>.<param>`), contiguous in one block, each 16-byte aligned. Gradients and optimizer state are
 // blocks of the same size with the same offsets, so an optimizer step is one kernel call over the block.
 // Weights that forward multiplies as x·Wᵀ also get a slot in a second block holding their packed copies
-// (pack_weights: 8-column strips the fast GEMMs stream).
+// (pack_weights: 8-column strips the fast GEMMs stream), and pairs of biases that forward only adds together
+// (an LSTM's b_ih and b_hh) one holding their sum.
 
 import type { InitializerName } from './initializers.ts';
 import type { ParamSpec } from './layers/layer.ts';
@@ -19,8 +20,10 @@ export interface ParamSlot {
   /** Offset in floats from the start of the block. */
   readonly offset: number;
   readonly size: number;
-  /** Offset in floats in the packed block, or −1 when the tensor has no packed copy. */
+  /** Offset in floats in the packed block, or −1 when the tensor has no packed copy (or sum). */
   readonly packedOffset: number;
+  /** The parameter (local name) whose sum with this one the packed block holds, when the spec says so. */
+  readonly summedWith?: string;
 }
 
 export class ParamLayout {
@@ -40,9 +43,10 @@ export class ParamLayout {
     layers.forEach((layer, index) => {
       for (const spec of layer.specs) {
         const size = spec.shape.reduce((a, b) => a * b, 1);
-        const packed = spec.packed ? packedOffset : -1;
+        const packed = spec.packed || spec.summedWith ? packedOffset : -1;
         if (spec.packed) packedOffset += packedFloats(spec.shape[0], spec.shape[1]);
-        slots.push({ name: `${layer.name}.${spec.name}`, layer: index, local: spec.name, shape: spec.shape, init: spec.init, after: spec.after, offset, size, packedOffset: packed });
+        else if (spec.summedWith) packedOffset += Math.ceil(size / 4) * 4;
+        slots.push({ name: `${layer.name}.${spec.name}`, layer: index, local: spec.name, shape: spec.shape, init: spec.init, after: spec.after, offset, size, packedOffset: packed, summedWith: spec.summedWith });
         offset += Math.ceil(size / 4) * 4;
       }
     });
@@ -64,7 +68,7 @@ export class ParamLayout {
     return out;
   }
 
-  /** Byte addresses of one layer's packed copies inside the packed block at `base`, by parameter name. */
+  /** Byte addresses of one layer's packed copies (and sums) inside the packed block at `base`, by parameter name. */
   packedAddresses(base: number, layer: number): Record<string, number> {
     const out: Record<string, number> = {};
     for (const slot of this.slots) if (slot.layer === layer && slot.packedOffset >= 0) out[slot.local] = base + slot.packedOffset * 4;

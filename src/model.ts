@@ -577,11 +577,18 @@ export class Sequential {
     if (this.uninitialized.size === 0) this.repack(built);
   }
 
-  /** Refreshes the packed copies of the weights from the parameter block (after anything writes params). */
+  /** Refreshes the packed copies and bias sums from the parameter block (after anything writes params). */
   private repack(built: Built): void {
     for (const slot of built.layout.slots) {
       if (slot.packedOffset < 0) continue;
-      this.core.kernels.pack_weights(slot.shape[0], slot.shape[1], built.params + slot.offset * 4, built.packed + slot.packedOffset * 4);
+      const at = built.packed + slot.packedOffset * 4;
+      if (!slot.summedWith) {
+        this.core.kernels.pack_weights(slot.shape[0], slot.shape[1], built.params + slot.offset * 4, at);
+        continue;
+      }
+      const view = this.core.heap.f32();
+      const a = (built.params >> 2) + slot.offset, b = built.addresses[slot.layer].params[slot.summedWith] >> 2;
+      for (let i = 0, sum = at >> 2; i < slot.size; i++) view[sum + i] = view[a + i] + view[b + i];
     }
   }
 

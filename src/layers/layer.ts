@@ -26,6 +26,11 @@ export interface ParamSpec {
   readonly after?: (data: Float32Array) => void;
   /** A weight [N, K] used as x·Wᵀ in forward: the model keeps a packed copy (pack_weights) for the fast GEMMs. */
   readonly packed?: boolean;
+  /**
+   * Another parameter of the layer (same shape) that forward only ever adds together with this one: the
+   * model keeps their sum in the packed block (under this one's name), so forward adds one bias, not two.
+   */
+  readonly summedWith?: string;
 }
 
 /** Addresses the model planned for one call of a layer. */
@@ -34,7 +39,7 @@ export interface LayerCall {
   /** Parameter and gradient addresses by the layer's parameter names. */
   readonly params: Readonly<Record<string, number>>;
   readonly grads: Readonly<Record<string, number>>;
-  /** Packed copies of the parameters marked `packed`, by parameter name. */
+  /** Packed copies of the parameters marked `packed`, and the sums of those with `summedWith`, by parameter name. */
   readonly packed: Readonly<Record<string, number>>;
   /** Start of the layer's scratch region (scratchFloats(B, T) floats, 16-byte aligned). */
   readonly scratch: number;

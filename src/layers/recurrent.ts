@@ -167,8 +167,11 @@ export class Recurrent extends Layer {
       if (this.useBias) {
         // Keras has one bias; PyTorch two that add up. The Keras initial bias goes into bias_ih
         // (with the forget gate block at 1 when unitForgetBias), bias_hh starts at zero.
+        // LSTM and SimpleRNN forward only add the two together: they take the model's sum (one add a gate
+        // value, not two). A GRU's b_hn must stay apart (reset_after puts it inside r ⊙ (·)).
         const forget = this.cellKind === 'lstm' && this.unitForgetBias;
-        specs.push({ name: `bias_ih_l0${suffix}`, shape: [G], init: this.biasInitializer, ...(forget ? { after: (b: Float32Array) => b.fill(1, H, 2 * H) } : {}) });
+        const summed = this.cellKind === 'gru' ? {} : { summedWith: `bias_hh_l0${suffix}` };
+        specs.push({ name: `bias_ih_l0${suffix}`, shape: [G], init: this.biasInitializer, ...summed, ...(forget ? { after: (b: Float32Array) => b.fill(1, H, 2 * H) } : {}) });
         specs.push({ name: `bias_hh_l0${suffix}`, shape: [G], init: 'zeros' });
       }
     }
@@ -254,11 +257,18 @@ export class Recurrent extends Layer {
     return {
       k: call.kernels, act: actCode(this.activation), ract: actCode(this.recurrentActivation), resetAfter: this.resetAfter,
       reverse, T: call.T, B: call.B, I: this.input.features, H: this.units, x,
-      p: { wIh: p[`weight_ih_l0${suffix}`], wHh: p[`weight_hh_l0${suffix}`], bIh: p[`bias_ih_l0${suffix}`] ?? 0, bHh: p[`bias_hh_l0${suffix}`] ?? 0,
+      p: { wIh: p[`weight_ih_l0${suffix}`], wHh: p[`weight_hh_l0${suffix}`], ...this.biases(call, suffix),
         pwIh: call.packed[`weight_ih_l0${suffix}`], pwHh: call.packed[`weight_hh_l0${suffix}`] },
       h0: call.initialStates[i * states] ?? 0, c0: states > 1 ? call.initialStates[i * states + 1] ?? 0 : 0,
       lengths: call.lengths, cache: this.cacheOf(call, i),
     };
+  }
+
+  /** The biases forward adds: the model's sum b_ih + b_hh when it keeps one (LSTM, SimpleRNN), else both. */
+  private biases(call: LayerCall, suffix: string): { bIh: number; bHh: number } {
+    const sum = call.packed[`bias_ih_l0${suffix}`];
+    if (sum !== undefined) return { bIh: sum, bHh: 0 };
+    return { bIh: call.params[`bias_ih_l0${suffix}`] ?? 0, bHh: call.params[`bias_hh_l0${suffix}`] ?? 0 };
   }
 
   private directionFloats(B: number, T: number): number {

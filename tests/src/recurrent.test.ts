@@ -109,6 +109,25 @@ for (const cell of CELLS) {
     }
   });
 
+  // Forward may add the model's own sum of the two biases (LSTM, SimpleRNN), which must follow every write.
+  test(`${cell}: predict uses the biases as they are now (after setting bias_hh alone, after a training step)`, () => {
+    const rng = new Rng(23);
+    const G = { simpleRNN: 1, lstm: 4, gru: 3, gruResetBefore: 3 }[cell] * H;
+    const model = new Sequential({ seed: 9, layers: [make(cell, { units: H, returnSequences: true, inputShape: [T, I], name: 'rec' })] });
+    const x = randomTensor(rng, [B, T, I]);
+    const check = (what: string): void => {
+      const ref = reference(cell, model.getWeights(), 'rec', '', { T, B, I, H }, timeMajor(x.data, B, T, I), false);
+      assertClose(`${cell} ${what}`, model.predict(x).data, batchMajor(ref.hs, T, B, H), 1e-5);
+    };
+    check('as built');
+    model.setWeights({ 'rec.bias_hh_l0': randomTensor(rng, [G], 0.5) });
+    check('after setWeights of bias_hh alone');
+    model.compile({ optimizer: optimizers.sgd({ learningRate: 0.5 }), loss: 'mse' });
+    model.trainOnBatch(x, randomTensor(rng, [B, T, H]));
+    check('after a training step');
+    model.dispose();
+  });
+
   test(`${cell}: bidirectional, every merge mode, matches both reference directions`, () => {
     const rng = new Rng(12);
     for (const mergeMode of ['concat', 'sum', 'ave', 'mul'] as const) {
