@@ -167,10 +167,10 @@ export class Recurrent extends Layer {
       if (this.useBias) {
         // Keras has one bias; PyTorch two that add up. The Keras initial bias goes into bias_ih
         // (with the forget gate block at 1 when unitForgetBias), bias_hh starts at zero.
-        // LSTM and SimpleRNN forward only add the two together: they take the model's sum (one add a gate
-        // value, not two). A GRU's b_hn must stay apart (reset_after puts it inside r ⊙ (·)).
+        // Forward only adds the two together (one add a gate value with the model's sum, not two), except
+        // in a reset_after GRU, whose b_hn sits inside r ⊙ (W_hn h + b_hn): that one takes both.
         const forget = this.cellKind === 'lstm' && this.unitForgetBias;
-        const summed = this.cellKind === 'gru' ? {} : { summedWith: `bias_hh_l0${suffix}` };
+        const summed = this.cellKind === 'gru' && this.resetAfter ? {} : { summedWith: `bias_hh_l0${suffix}` };
         specs.push({ name: `bias_ih_l0${suffix}`, shape: [G], init: this.biasInitializer, ...summed, ...(forget ? { after: (b: Float32Array) => b.fill(1, H, 2 * H) } : {}) });
         specs.push({ name: `bias_hh_l0${suffix}`, shape: [G], init: 'zeros' });
       }
@@ -264,7 +264,7 @@ export class Recurrent extends Layer {
     };
   }
 
-  /** The biases forward adds: the model's sum b_ih + b_hh when it keeps one (LSTM, SimpleRNN), else both. */
+  /** The biases forward adds: the model's sum b_ih + b_hh when it keeps one (all but a reset_after GRU), else both. */
   private biases(call: LayerCall, suffix: string): { bIh: number; bHh: number } {
     const sum = call.packed[`bias_ih_l0${suffix}`];
     if (sum !== undefined) return { bIh: sum, bHh: 0 };
