@@ -43,7 +43,7 @@ const benches = [...new Set(CASES.map((c) => c.bench))];
 if (!existsSync(CHROMIUM)) {
   const reason = `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM)`;
   for (const bench of benches) {
-    emit({ bench: bench + IN_BROWSER, peer, info: reason, rows: [], skipped: CASES.filter((c) => c.bench === bench).map((c) => ({ case: c.name, reason })) });
+    emit({ bench: bench + IN_BROWSER, peer, info: reason, rows: [], skipped: CASES.filter((c) => c.bench === bench).map((c) => ({ case: c.name + IN_BROWSER, reason })) });
   }
   process.exit(0);
 }
