@@ -25,10 +25,10 @@
 // at 1×512×160 but 1.07–1.15× at 1×96×64: not kept; over packed weights a 1×28 tile, 7 + 7 + 1 = 15, see
 // tileRow7); 4×2 for NT = 8 accumulators + 4 A vectors + 2 B vectors = 14; 1×7 for NT's single rows
 // (7 + 7 + 1 = 15: against 1×4, paired, two runs: 0.92–0.97× the time at 1×512×160, 1×128×512 and
-// 1×1024×256 on the plain core, 0.77–0.91× relaxed, 1×70×33 0.92–0.96×). Edges fall to narrower tiles of the same code (the tile
-// functions are @inline with constant shape arguments, so each shape compiles to its own straight-line
-// loop). The last N % 4 columns of NN/TN run those tiles over a zero-padded copy (columnTail); NT's K % 4
-// tail is scalar.
+// 1×1024×256 on the plain core, 0.77–0.91× relaxed, 1×70×33 0.92–0.96×). Edges fall to narrower tiles
+// of the same code (the tile functions are @inline with constant shape arguments, so each shape compiles
+// to its own straight-line loop). The last N % 4 columns of NN/TN run those tiles over a zero-padded copy
+// (columnTail); NT's K % 4 tail is scalar.
 
 import { hsum, loadW, madd, put, putW, zero } from "./simd";
 

@@ -21,12 +21,12 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { emit, gate, MAX_TIME, peerFromArgv, type Row, type Timing } from './common.ts';
-import { H, I, makeInput, makeWeights, onnxRnn, recurWeights, reference, stepFlop, type Cell } from './rnn.ts';
+import { inferData, TOLERANCE } from './infer.ts';
+import { H, I, onnxRnn, packageVersion, recurWeights, reference, stepFlop, type Cell } from './rnn.ts';
 import type { CaseSpec } from './browser/page.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const TOLERANCE = 1e-4; // as infer.ts
 const T = 64;
 const CASES: { bench: string; name: string; cell: Cell; B: number; resetAfter: boolean }[] = [
   { bench: 'W1 lstm-infer-b1', name: 'LSTM I=32 H=128 T=64 B=1', cell: 'lstm', B: 1, resetAfter: true },
@@ -50,7 +50,7 @@ if (!existsSync(CHROMIUM)) {
 
 const require = createRequire(import.meta.url);
 const ortDist = dirname(require.resolve('onnxruntime-web'));
-const ortVersion = (JSON.parse(readFileSync(join(ortDist, '../package.json'), 'utf8')) as { version: string }).version;
+const ortVersion = packageVersion(require.resolve('onnxruntime-web'));
 
 // The cases' files: weights, input, reference and ONNX model, as infer.ts makes them.
 const dir = mkdtempSync(join(tmpdir(), 'recur-bench-browser-'));
@@ -58,8 +58,7 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const f32 = (a: Float32Array | Float64Array): Buffer => Buffer.from(Float32Array.from(a).buffer);
 const specs: CaseSpec[] = CASES.map((c, i) => {
   const id = `c${i}`;
-  const w = makeWeights(c.cell, c.cell === 'lstm' ? 1 : 3);
-  const x = makeInput(c.B, T, 10 + c.B);
+  const { w, x } = inferData(c.cell, c.B, T);
   writeFileSync(join(dir, `${id}.x.f32`), f32(x));
   writeFileSync(join(dir, `${id}.ref.f32`), f32(reference(w, x, c.B, T, { resetAfter: c.resetAfter }).hs));
   writeFileSync(join(dir, `${id}.onnx`), onnxRnn(w, c.B, T, { resetAfter: c.resetAfter }));

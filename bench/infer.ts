@@ -8,10 +8,11 @@
 import { emit, gate, maxAbsDiff, MAX_TIME, peerFromArgv, timeAsync, timeSync, type Peer, type Row } from './common.ts';
 import {
   BRAIN_GRU, BRAIN_LSTM, H, I, RECUR_INFO, brainHidden, brainNet, brainSequence, makeInput, makeWeights, ortInfer,
-  peerKind, recurInfer, reference, stepFlop, tfjsInfer, type Cell,
+  peerKind, recurInfer, reference, stepFlop, tfjsInfer, type Cell, type Weights,
 } from './rnn.ts';
 
-const TOLERANCE = 1e-4;
+/** Max |diff| of any output from the f64 reference (and, where they compute the same function, from recur's). */
+export const TOLERANCE = 1e-4;
 const ALL: readonly Peer[] = ['recur', 'tfjs-cpu', 'tfjs-wasm', 'ort-web', 'ort-node', 'brain'];
 
 export interface InferCase {
@@ -22,12 +23,16 @@ export interface InferCase {
   peers: readonly Peer[];
 }
 
+/** The seeded weights and batch-major input of an inference workload (the same in every process and page). */
+export function inferData(cell: Cell, B: number, T: number): { w: Weights; x: Float32Array } {
+  return { w: makeWeights(cell, cell === 'lstm' ? 1 : 3), x: makeInput(B, T, 10 + B) };
+}
+
 export async function inferBench(o: { file: string; bench: string; cell: Cell; B: number; T: number; cases: InferCase[] }): Promise<void> {
   const { cell, B, T } = o;
   const peer = peerFromArgv(o.file, ALL);
   const kind = peerKind(peer);
-  const w = makeWeights(cell, cell === 'lstm' ? 1 : 3);
-  const x = makeInput(B, T, 10 + B);
+  const { w, x } = inferData(cell, B, T);
   const rows: Row[] = [];
   const skipped: { case: string; reason: string }[] = [];
   let info = RECUR_INFO;

@@ -254,7 +254,7 @@ export async function ortOn(peer: 'ort-web' | 'ort-node'): Promise<{ ort: Ort; i
 }
 
 /** The version in the package.json above a resolved entry file (these packages do not export ./package.json). */
-function packageVersion(entry: string): string {
+export function packageVersion(entry: string): string {
   for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;

@@ -43,11 +43,12 @@ export class ParamLayout {
     layers.forEach((layer, index) => {
       for (const spec of layer.specs) {
         const size = spec.shape.reduce((a, b) => a * b, 1);
+        const aligned = Math.ceil(size / 4) * 4;
         const packed = spec.packed || spec.summedWith ? packedOffset : -1;
         if (spec.packed) packedOffset += packedFloats(spec.shape[0], spec.shape[1]);
-        else if (spec.summedWith) packedOffset += Math.ceil(size / 4) * 4;
+        else if (spec.summedWith) packedOffset += aligned;
         slots.push({ name: `${layer.name}.${spec.name}`, layer: index, local: spec.name, shape: spec.shape, init: spec.init, after: spec.after, offset, size, packedOffset: packed, summedWith: spec.summedWith });
-        offset += Math.ceil(size / 4) * 4;
+        offset += aligned;
       }
     });
     this.slots = slots;
