@@ -20,10 +20,10 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { emit, gate, MAX_TIME, peerFromArgv, type Row, type Timing } from './common.ts';
+import { emit, gate, MAX_TIME, peerFromArgv, type Row } from './common.ts';
 import { inferData, TOLERANCE } from './infer.ts';
 import { H, I, onnxRnn, packageVersion, recurWeights, reference, stepFlop, type Cell } from './rnn.ts';
-import type { CaseSpec } from './browser/page.ts';
+import type { CaseSpec, PageBench } from './browser/page.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -36,6 +36,9 @@ const CASES: { bench: string; name: string; cell: Cell; B: number; resetAfter: b
 ];
 /** The browser's rows are workloads and cases of their own: "W1 lstm-infer-b1, Chromium" etc. */
 const IN_BROWSER = ', Chromium';
+
+/** The page's globalThis, as page.ts sets it up (the functions page.evaluate runs there call into it). */
+type PageGlobal = { bench: PageBench };
 
 const peer = peerFromArgv('browser-infer.bench.ts', ['recur', 'ort-web']) as 'recur' | 'ort-web';
 const benches = [...new Set(CASES.map((c) => c.bench))];
@@ -116,10 +119,9 @@ try {
     let info = '';
     for (const [i, c] of CASES.entries()) {
       if (c.bench !== bench) continue;
-      type Api = { prepare(p: string, s: CaseSpec): Promise<{ maxErr: number; info: string }>; time(maxTime: number): Promise<Timing> };
-      const checked = await page.evaluate(([p, s]) => (globalThis as unknown as { bench: Api }).bench.prepare(p, s), [peer, specs[i]] as const);
+      const checked = await page.evaluate(([p, s]) => (globalThis as unknown as PageGlobal).bench.prepare(p, s), [peer, specs[i]] as const);
       gate(`${c.name} in Chromium: ${peer} vs f64 reference`, checked.maxErr, TOLERANCE);
-      const timing = await page.evaluate((t) => (globalThis as unknown as { bench: Api }).bench.time(t), MAX_TIME);
+      const timing = await page.evaluate((t) => (globalThis as unknown as PageGlobal).bench.time(t), MAX_TIME);
       info = `${checked.info}; in ${chromiumInfo}`;
       rows.push({ case: c.name + IN_BROWSER, ...timing, flop: T * c.B * stepFlop(c.cell), items: c.B, maxErr: checked.maxErr });
     }

@@ -83,4 +83,10 @@ async function time(maxTime: number): Promise<Timing> {
   return prepared.sync ? timeSync(prepared.run, { maxTime }) : timeAsync(async () => prepared.run(), { maxTime });
 }
 
-Object.assign(globalThis, { bench: { prepare, time } });
+/** What the page puts on globalThis.bench for the bench process to call (page.evaluate). */
+export interface PageBench {
+  prepare: typeof prepare;
+  time: typeof time;
+}
+
+Object.assign(globalThis, { bench: { prepare, time } satisfies PageBench });
