@@ -57,7 +57,9 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
     if (K >= 16 && <i64>M * <i64>N >= TN_PACK_MIN_MN) gemmTN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
     else gemmAB(accumulate, M, N, K, A, 4, ldaB, B, ldbB, C, ldcB);
   }
-  else if (M >= PACK_B_MIN_M && K >= 16 && <i64>K * <i64>N > NN_PACK_MIN_KN) gemmPackedB(false, accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
+  else if (K >= 16 && (M >= NN_PACK_MIN_M || (M >= PACK_B_MIN_M && (ldb >= NN_PACK_MIN_LDB || <i64>K * <i64>N > NN_PACK_MIN_KN)))) {
+    gemmPackedB(false, accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
+  }
   else if (M >= 4 && N >= 8 * INTERLEAVE_MIN_TILES) gemmNN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
   else gemmAB(accumulate, M, N, K, A, ldaB, 4, B, ldbB, C, ldcB);
 }
@@ -684,20 +686,33 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 // packedRange reads. gemmNT's dot products need a horizontal sum per element and load A and B alike;
 // the packed tile broadcasts A and streams B.
 //
-// NN with enough rows and a B over 1 MB (the recurrent backward's dpre·W_hh of an LSTM or GRU from
-// H = 512 on, of a SimpleRNN above it; a dense layer's dx once its weights pass 1 MB) packs B's blocks
-// too. gemmNN streams all of B once per block of 4 rows; when B is larger than this machine's 2 MB L2 it
-// came from L3 every time, and when its rows are a multiple of 4 KB apart they also map to few cache
-// sets. Packed, one block of B (256 KB) serves every row. Measured, relaxed core, packed / in place:
-// M = 32, N × K = 1024 × 1024: 0.40; 512 × 2048: 0.42; 512 × 1024: 0.65; 16 × 4096 × 256: 0.41;
-// 16 × 512 × 1024: 0.71. At 1 MB (32 × 256 × 1024, W6's dpre·W_hh) 1.00–1.07, and smaller B lost
-// (32 × 128 × 512, W5's: 1.18; 32 × 512 × 64: 1.14), so those stay in place; so do fewer than 16 rows
-// (4 × 512 × 1024: 1.19), whose few blocks of 4 rows do not repay the copy.
+// NN packs B's blocks too when it has enough rows, in three cases. gemmNN streams all of B once per block
+// of 4 rows, down B's columns 8 at a time: each k step of a tile reads a new row of B.
+// - B over 1 MB, from 16 rows (the recurrent backward's dpre·W_hh of an LSTM or GRU from H = 512 on, of a
+//   SimpleRNN above it): larger than this machine's 2 MB L2 once, B came from L3 every time. Measured,
+//   relaxed core, packed / in place: M = 32, N × K = 1024 × 1024: 0.40; 512 × 2048: 0.42; 512 × 1024:
+//   0.65; 16 × 4096 × 256: 0.41; 16 × 512 × 1024: 0.71.
+// - B's rows 2 KB apart or more, from 16 rows: a tile's rows of B then fall into a few L1 sets and are
+//   evicted before the next tile (the other half of the same cache lines) reads them. Paired: 32 × 1024
+//   × 64: 0.39–0.42; 16 × 1024 × 64: 0.82–0.88; 16 × 512 × 64: 0.82–0.86; 24 × 512 × 160: 0.86–0.88;
+//   32 × 512 × 160: 0.90–0.91; 16 × 512 × 160: 0.90–1.02.
+// - Any B from 64 rows, where the copy (O(K·N)) is spread over enough rows: 64 × 512 × 160 0.77 (plain)
+//   and 0.84–0.89 (relaxed); 256 × 256 × 256 0.84–0.86 and 0.89–1.01; 512 × 128 × 2048 0.84 and
+//   0.86–0.91; 128 × 128 × 128 0.91–0.94 and 0.97–0.99; a dense layer's dx at W6's shape, 3200 × 256 ×
+//   65, 0.82 and 0.89–0.94; 2048 × 32 × 512 (4 strips, 2 K blocks) 1.02–1.05, the one loss seen.
+// Fewer rows with B's rows closer stay in place, where packing gained little or lost: 32 × 128 × 512 (W5's dpre·W_hh) 0.99–1.07 packed,
+// 32 × 256 × 512 0.95–1.02, 16 × 256 × 256 0.94–0.98 (and at 1 MB, W6's 32 × 256 × 1024, 1.00–1.07); so do
+// fewer than 16 rows (4 × 512 × 1024: 1.19), whose few blocks of 4 rows do not repay the copy.
 
 const TN_PACK_MIN_MN: i64 = 64 * 64;
-/** NT and NN products pack B from this many rows of C on (NN only with a B over NN_PACK_MIN_KN floats). */
+/**
+ * NT products pack B from this many rows of C on; so do NN ones whose B has rows NN_PACK_MIN_LDB floats
+ * apart or more or is over NN_PACK_MIN_KN floats, and every NN product of NN_PACK_MIN_M rows or more.
+ */
 const PACK_B_MIN_M = 16;
+const NN_PACK_MIN_LDB = 512; // 2 KB
 const NN_PACK_MIN_KN: i64 = 256 * 1024; // floats of B: 1 MB
+const NN_PACK_MIN_M = 64;
 /** K rows per block, and the widest B block (C columns) that one packed block holds. */
 const PANEL_KC = 256, PANEL_NC = 256;
 /** The widest A block (C rows) of gemmTN's transposed rows. */

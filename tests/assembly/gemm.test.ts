@@ -28,7 +28,7 @@ const SHAPES: [number, number, number][] = [
   [0, 5, 3], [5, 0, 3], [4, 6, 0], [0, 0, 0], [1, 1, 1], [1, 7, 1], [7, 1, 5], [1, 1, 13],
   [3, 5, 7], [4, 4, 4], [8, 8, 8], [5, 9, 6], [16, 16, 16], [13, 17, 29], [37, 70, 45], [70, 37, 1], [33, 65, 70],
   // The packed paths (TN: M·N ≥ 4096, K ≥ 16; NT: M ≥ 16, K ≥ 16, so [16, 16, 16], [37, 70, 45] and
-  // [33, 65, 70] above take it too, and [13, 17, 29] does not): several K blocks of 256 (the last one
+  // [33, 65, 70] above take it too, and [13, 17, 29] does not; NN: M ≥ 64, K ≥ 16, all five here): several K blocks of 256 (the last one
   // short), several row blocks of 64 with 1–3 leftover rows, several column blocks of 256 with a cut last
   // strip; K = 257 (one row in the last block); a leftover pair of rows; the smallest packed product, K = 16;
   // 25 columns: B's strips copied two at a time, then one, then a cut one.
@@ -37,9 +37,10 @@ const SHAPES: [number, number, number][] = [
   // chunks (the last short) with a 4-column tile and a 1-column tail (its zero-padded copy in chunks of 512 k,
   // NN and TN), and K = 0 there (C = 0 or unchanged).
   [9, 45, 1100], [5, 33, 0],
-  // NN with 16 rows or more and B over 1 MB packs B's blocks: four K blocks (the last short), two column
-  // blocks (the second a cut strip of 7), a leftover pair of rows.
-  [18, 263, 1001],
+  // NN with 16 to 63 rows packs B's blocks when B is over 1 MB: four K blocks (the last short), two column
+  // blocks (the second a cut strip of 7), a leftover pair of rows; or when B's rows are 512 floats apart
+  // or more: a cut strip of 4 after two blocks of 256 columns.
+  [18, 263, 1001], [20, 516, 24],
   // NT's single rows below 16 rows (or with K < 16): 1×7 tiles, a 1×4 tile, then single columns, each with
   // a K % 4 tail ([5, 9, 6] and [13, 17, 29] above: 1×7 tiles then single columns).
   [2, 12, 9], [1, 26, 17],
