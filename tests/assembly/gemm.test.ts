@@ -41,6 +41,9 @@ const SHAPES: [number, number, number][] = [
   // blocks (the second a cut strip of 7), a leftover pair of rows; or when B's rows are 512 floats apart
   // or more: a cut strip of 4 after two blocks of 256 columns.
   [18, 263, 1001], [20, 516, 24],
+  // NN and small TN single rows with B's rows 512 floats apart or more go down K in blocks of 8: two whole
+  // blocks and a short one, a 3-column tail; and K = 0 there.
+  [3, 515, 21], [2, 520, 0],
   // NT's single rows below 16 rows (or with K < 16): 1×7 tiles, a 1×4 tile, then single columns, each with
   // a K % 4 tail ([5, 9, 6] and [13, 17, 29] above: 1×7 tiles then single columns).
   [2, 12, 9], [1, 26, 17],
