@@ -111,8 +111,9 @@ function gemmAB(accumulate: bool, M: i32, N: i32, K: i32, A: usize, aI: usize, a
  * after the first). Down all of K, a 1×24 tile read a new row of B per k step, rows 2 or 4 KB apart
  * that fall into 2–4 L1 sets, so the next tile found none of the cache lines they share with it; 8 rows
  * of B fit those sets, 16 at 4 KB apart do not. Paired, plain core, blocks / down all of K: 1×512×160
- * 0.84–0.91× the time, 1×1024×256 0.63–0.75×, 3×512×160 0.88×; with rows closer (1×128×32 1.12–1.17×,
- * 1×128×512 1.02–1.03×) the blocks' extra loads and stores of C cost more than they save.
+ * 0.81–0.96× the time, 1×1024×256 0.58–0.75×, 3×512×160 0.83–0.88× (relaxed core: 0.84×, 0.67×, 0.99×);
+ * with rows closer (1×128×32 1.12–1.17×, 1×128×512 1.02–1.03×) the blocks' extra loads and stores of C
+ * cost more than they save.
  */
 const ROW_KC = 8;
 const ROW_BLOCK_MIN_LDB: usize = 2048;
@@ -708,20 +709,22 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 // NN packs B's blocks too when it has enough rows, in three cases. gemmNN streams all of B once per block
 // of 4 rows, down B's columns 8 at a time: each k step of a tile reads a new row of B.
 // - B over 1 MB, from 16 rows (the recurrent backward's dpre·W_hh of an LSTM or GRU from H = 512 on, of a
-//   SimpleRNN above it): larger than this machine's 2 MB L2 once, B came from L3 every time. Measured,
-//   relaxed core, packed / in place: M = 32, N × K = 1024 × 1024: 0.40; 512 × 2048: 0.42; 512 × 1024:
+//   SimpleRNN above it): larger than this machine's L2 (1 MB a core), B came from L3 for every block of 4
+//   rows. Measured, relaxed core, packed / in place: M = 32, N × K = 1024 × 1024: 0.40; 512 × 2048: 0.42; 512 × 1024:
 //   0.65; 16 × 4096 × 256: 0.41; 16 × 512 × 1024: 0.71.
 // - B's rows 2 KB apart or more, from 16 rows: a tile's rows of B then fall into a few L1 sets and are
-//   evicted before the next tile (the other half of the same cache lines) reads them. Paired: 32 × 1024
+//   evicted before the next tile (the other half of the same cache lines) reads them. Paired, relaxed
+//   and plain core: 32 × 1024
 //   × 64: 0.39–0.42; 16 × 1024 × 64: 0.82–0.88; 16 × 512 × 64: 0.82–0.86; 24 × 512 × 160: 0.86–0.88;
 //   32 × 512 × 160: 0.90–0.91; 16 × 512 × 160: 0.90–1.02.
 // - Any B from 64 rows, where the copy (O(K·N)) is spread over enough rows: 64 × 512 × 160 0.77 (plain)
 //   and 0.84–0.89 (relaxed); 256 × 256 × 256 0.84–0.86 and 0.89–1.01; 512 × 128 × 2048 0.84 and
 //   0.86–0.91; 128 × 128 × 128 0.91–0.94 and 0.97–0.99; a dense layer's dx at W6's shape, 3200 × 256 ×
 //   65, 0.82 and 0.89–0.94; 2048 × 32 × 512 (4 strips, 2 K blocks) 1.02–1.05, the one loss seen.
-// Fewer rows with B's rows closer stay in place, where packing gained little or lost: 32 × 128 × 512 (W5's dpre·W_hh) 0.99–1.07 packed,
-// 32 × 256 × 512 0.95–1.02, 16 × 256 × 256 0.94–0.98 (and at 1 MB, W6's 32 × 256 × 1024, 1.00–1.07); so do
-// fewer than 16 rows (4 × 512 × 1024: 1.19), whose few blocks of 4 rows do not repay the copy.
+// Fewer rows with B's rows closer stay in place, where packing gained little or lost: 32 × 128 × 512 (W5's
+// dpre·W_hh) 0.99–1.07 packed, 32 × 256 × 512 0.95–1.02, 16 × 256 × 256 0.94–0.98 (and at 1 MB, W6's
+// 32 × 256 × 1024, 1.00–1.07); so do fewer than 16 rows (4 × 512 × 1024: 1.19), whose few blocks of 4 rows
+// do not repay the copy.
 
 const TN_PACK_MIN_MN: i64 = 64 * 64;
 /**

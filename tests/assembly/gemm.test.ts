@@ -28,10 +28,10 @@ const SHAPES: [number, number, number][] = [
   [0, 5, 3], [5, 0, 3], [4, 6, 0], [0, 0, 0], [1, 1, 1], [1, 7, 1], [7, 1, 5], [1, 1, 13],
   [3, 5, 7], [4, 4, 4], [8, 8, 8], [5, 9, 6], [16, 16, 16], [13, 17, 29], [37, 70, 45], [70, 37, 1], [33, 65, 70],
   // The packed paths (TN: M·N ≥ 4096, K ≥ 16; NT: M ≥ 16, K ≥ 16, so [16, 16, 16], [37, 70, 45] and
-  // [33, 65, 70] above take it too, and [13, 17, 29] does not; NN: M ≥ 64, K ≥ 16, all five here): several K blocks of 256 (the last one
-  // short), several row blocks of 64 with 1–3 leftover rows, several column blocks of 256 with a cut last
-  // strip; K = 257 (one row in the last block); a leftover pair of rows; the smallest packed product, K = 16;
-  // 25 columns: B's strips copied two at a time, then one, then a cut one.
+  // [33, 65, 70] above take it too, and [13, 17, 29] does not; NN: M ≥ 64, K ≥ 16, all five here): several
+  // K blocks of 256 (the last one short), several row blocks of 64 with 1–3 leftover rows, several column
+  // blocks of 256 with a cut last strip; K = 257 (one row in the last block); a leftover pair of rows; the
+  // smallest packed product, K = 16; 25 columns: B's strips copied two at a time, then one, then a cut one.
   [67, 270, 300], [258, 17, 520], [64, 64, 257], [66, 65, 16], [200, 25, 40],
   // NN and packed blocks of 4 rows with 32 columns or more interleave A's rows, K in chunks of 512: three
   // chunks (the last short) with a 4-column tile and a 1-column tail (its zero-padded copy in chunks of 512 k,
