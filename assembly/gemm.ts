@@ -341,7 +341,8 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
 //     interleaved rows of A when a block of 4 rows has 4 strips or more, else tileP in place);
 //   2×2 strips (a leftover pair of rows): 8 + 4 + 2 = 14;
 //   a leftover single row (GEMV): pairs of 1×28 tiles (tileRow7), 7 + 7 + 1 = 15, over the whole strips 7
-//     at a time, then 1×3 strips, 6 + 6 + 1 = 13 (1×4 spills: 20 vs 40 GFLOP/s);
+//     at a time, then 1×3 strips, 6 + 6 + 1 = 13 (1×4 spills: 20 vs 40 GFLOP/s), and a last single strip
+//     with its K split 3 ways (stripRowSplitK), 6 + 6 + 3 = 15;
 // then narrower tiles of the same code for the last strips. Loop order: row blocks outer, strips inner
 // (the 4 rows of A stay in L1 while the strips stream from L2, and C is written row block by row block);
 // strips outer measured the same at 64×512×160 and 32×512×128 and 12% slower at 2048×512×32.
@@ -491,8 +492,7 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
       tileP(1, 2, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
         max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
     } else if (s + 1 == s1) {
-      tileP(1, 1, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
-        max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
+      stripRowSplitK(accumulate, K, a, P + <usize>s * stripB, cr + (<usize>s << 5), max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
     }
   }
 }
@@ -617,6 +617,36 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
   putW(4, c + 64, c4, accumulate);
   putW(4, c + 80, c5, accumulate);
   putW(4, c + 96, c6, accumulate);
+}
+
+/**
+ * A single row of C over one strip (the GEMV's last strip when the pairs of 1×28 tiles leave one, as at
+ * G = 512, an LSTM(128)'s gates): K is split over 3 pairs of accumulators (k ≡ 0, 1, 2 mod 3, k = 3·⌊K/3⌋..K
+ * into the first pair), summed at the end. As a 1×8 tile, its 2 chains of multiply-adds waited on their
+ * latency and the one strip took about as long as a 1×28 tile. Paired, relaxed core: 1×8×128 0.50–0.53×
+ * the time, 1×64×128 0.89×, 1×512×128 0.98–1.04×, and the core's whole LSTM forward at W1's shape
+ * 0.986–0.991× (plain core 0.982–0.990×). Split 4 ways (8 accumulators, 8 loads and 4 broadcasts) it spilled:
+ * 1.40–1.67× the time of this.
+ */
+// @ts-ignore: decorator
+@inline function stripRowSplitK(accumulate: bool, K: i32, a: usize, p: usize, c: usize, lo: i32, hi: i32): void {
+  let c00 = zero(), c01 = zero(), c10 = zero(), c11 = zero(), c20 = zero(), c21 = zero();
+  const end = a + (<usize>K << 2), end3 = a + (<usize>(K - K % 3) << 2);
+  for (; a < end3; a += 12, p += 96) {
+    const x0 = v128.load32_splat(a), x1 = v128.load32_splat(a, 4), x2 = v128.load32_splat(a, 8);
+    c00 = madd(c00, x0, v128.load(p));
+    c01 = madd(c01, x0, v128.load(p, 16));
+    c10 = madd(c10, x1, v128.load(p, 32));
+    c11 = madd(c11, x1, v128.load(p, 48));
+    c20 = madd(c20, x2, v128.load(p, 64));
+    c21 = madd(c21, x2, v128.load(p, 80));
+  }
+  for (; a < end; a += 4, p += 32) {
+    const x = v128.load32_splat(a);
+    c00 = madd(c00, x, v128.load(p));
+    c01 = madd(c01, x, v128.load(p, 16));
+  }
+  putStrip(c, f32x4.add(f32x4.add(c00, c10), c20), f32x4.add(f32x4.add(c01, c11), c21), lo, hi, accumulate);
 }
 
 /** Vector v (a constant) of the current k step over the strips from p: half v & 1 of strip v >> 1. */
