@@ -57,7 +57,7 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
     if (K >= 16 && <i64>M * <i64>N >= TN_PACK_MIN_MN) gemmTN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
     else gemmAB(accumulate, M, N, K, A, 4, ldaB, B, ldbB, C, ldcB);
   }
-  else if (K >= 16 && (M >= NN_PACK_MIN_M || (M >= PACK_B_MIN_M && (ldb >= NN_PACK_MIN_LDB || <i64>K * <i64>N > NN_PACK_MIN_KN)))) {
+  else if (K >= 16 && (M >= NN_PACK_MIN_M || (M >= PACK_B_MIN_M && (ldbB >= WIDE_ROWS || <i64>K * <i64>N > NN_PACK_MIN_KN)))) {
     gemmPackedB(false, accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
   }
   else if (M >= 4 && N >= 8 * INTERLEAVE_MIN_TILES) gemmNN(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
@@ -95,7 +95,7 @@ function gemmAB(accumulate: bool, M: i32, N: i32, K: i32, A: usize, aI: usize, a
   let i = 0;
   for (; i + 4 <= M; i += 4) rowsAB(4, 2, accumulate, N4, K, A + <usize>i * aI, aI, aK, B, ldb, C + <usize>i * ldc, ldc);
   // Single rows with B's rows 2 KB apart or more go down K in blocks of ROW_KC rows (see there).
-  const kb = ldb >= ROW_BLOCK_MIN_LDB ? ROW_KC : max(K, 1);
+  const kb = ldb >= WIDE_ROWS ? ROW_KC : max(K, 1);
   for (; i < M; i++) {
     const a = A + <usize>i * aI, c = C + <usize>i * ldc;
     for (let k0 = 0; k0 == 0 || k0 < K; k0 += kb) { // once when K = 0: C = 0 (or unchanged)
@@ -106,8 +106,8 @@ function gemmAB(accumulate: bool, M: i32, N: i32, K: i32, A: usize, aI: usize, a
 }
 
 /**
- * gemmAB's single rows (a GEMV, or the last M % 4 rows) over a B whose rows are ROW_BLOCK_MIN_LDB bytes
- * apart or more go down K in blocks of ROW_KC rows, each block across all of C's row (accumulated in C
+ * gemmAB's single rows (a GEMV, or the last M % 4 rows) over a B whose rows are WIDE_ROWS bytes apart
+ * or more go down K in blocks of ROW_KC rows, each block across all of C's row (accumulated in C
  * after the first). Down all of K, a 1×24 tile read a new row of B per k step, rows 2 or 4 KB apart
  * that fall into 2–4 L1 sets, so the next tile found none of the cache lines they share with it; 8 rows
  * of B fit those sets, 16 at 4 KB apart do not. Paired, plain core, blocks / down all of K: 1×512×160
@@ -116,7 +116,11 @@ function gemmAB(accumulate: bool, M: i32, N: i32, K: i32, A: usize, aI: usize, a
  * cost more than they save.
  */
 const ROW_KC = 8;
-const ROW_BLOCK_MIN_LDB: usize = 2048;
+/**
+ * Rows of B this many bytes apart (or more) fall into a few L1 sets when a tile reads down B's columns:
+ * such a B makes NN products pack it from fewer rows, and gemmAB's single rows go down K in blocks.
+ */
+const WIDE_ROWS: usize = 2048;
 
 /** The 4×4 tile columnTail computes before storing its real columns. */
 const TAIL_TILE = memory.data(64, 16);
@@ -758,11 +762,10 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 
 const TN_PACK_MIN_MN: i64 = 64 * 64;
 /**
- * NT products pack B from this many rows of C on; so do NN ones whose B has rows NN_PACK_MIN_LDB floats
- * apart or more or is over NN_PACK_MIN_KN floats, and every NN product of NN_PACK_MIN_M rows or more.
+ * NT products pack B from this many rows of C on; so do NN ones whose B has rows WIDE_ROWS bytes apart
+ * or more or is over NN_PACK_MIN_KN floats, and every NN product of NN_PACK_MIN_M rows or more.
  */
 const PACK_B_MIN_M = 16;
-const NN_PACK_MIN_LDB = 512; // 2 KB
 const NN_PACK_MIN_KN: i64 = 256 * 1024; // floats of B: 1 MB
 const NN_PACK_MIN_M = 64;
 /** K rows per block, and the widest B block (C columns) that one packed block holds. */

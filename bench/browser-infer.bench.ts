@@ -52,8 +52,9 @@ if (!existsSync(CHROMIUM)) {
 }
 
 const require = createRequire(import.meta.url);
-const ortDist = dirname(require.resolve('onnxruntime-web'));
-const ortVersion = packageVersion(require.resolve('onnxruntime-web'));
+const ortEntry = require.resolve('onnxruntime-web');
+const ortDist = dirname(ortEntry);
+const ortVersion = packageVersion(ortEntry);
 
 // The cases' files: weights, input, reference and ONNX model, as infer.ts makes them.
 const dir = mkdtempSync(join(tmpdir(), 'recur-bench-browser-'));
