@@ -9,9 +9,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Benchmark from 'benchmark';
 import { Rng } from '../src/random.ts';
-import { summarise, type Timing } from './measure.ts';
+import { summarise, type HeadToHead, type Timing } from './measure.ts';
 
-export { MAX_TIME, maxAbsDiff, median, summarise, timeAsync, timeSync, type TimeOptions, type Timing } from './measure.ts';
+export { HEAD_TO_HEAD_TIME, MAX_TIME, maxAbsDiff, median, summarise, timeAsync, timeHeadToHead, timeSync, type HeadToHead, type TimeOptions, type Timing } from './measure.ts';
 
 /**
  * Every peer of the suite, in the order of the report's tables. ort-node is ONNX Runtime's native build
@@ -131,6 +131,11 @@ export interface Row extends Timing {
    * after this row (their mean), so the row's "% of peak" compares two measurements of the same moment.
    */
   peakGflops?: number;
+  /**
+   * This peer against recur in this same process, their samples alternating (timeHeadToHead): for the
+   * comparisons the issue's targets name (bench/README.md "Head to head").
+   */
+  headToHead?: HeadToHead;
 }
 
 export interface Report {

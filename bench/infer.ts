@@ -5,7 +5,7 @@
 // Each process builds the same weights and input from fixed seeds, checks its peer against the f64
 // reference (and against recur, for the peers that compute the same function) and only then times it.
 
-import { emit, gate, maxAbsDiff, MAX_TIME, peerFromArgv, timeAsync, timeSync, type Peer, type Row } from './common.ts';
+import { emit, gate, HEAD_TO_HEAD_TIME, maxAbsDiff, MAX_TIME, peerFromArgv, timeAsync, timeHeadToHead, timeSync, type HeadToHead, type Peer, type Row } from './common.ts';
 import {
   BRAIN_GRU, BRAIN_LSTM, H, I, RECUR_INFO, brainHidden, brainNet, brainSequence, makeInput, makeWeights, ortInfer,
   peerKind, recurInfer, reference, stepFlop, tfjsInfer, type Cell, type Weights,
@@ -50,6 +50,8 @@ export async function inferBench(o: { file: string; bench: string; cell: Cell; B
     let maxErr: number;
     let check: string | undefined;
     let rowFlop = flop;
+    /** ONNX Runtime (Web, and Node's native build) against recur in this process: the targets' comparisons. */
+    let headToHead: HeadToHead | undefined;
     if (kind === 'recur') {
       maxErr = maxAbsDiff(recurOut, expected.hs);
       timing = timeSync(() => { recur(); }, { maxTime: MAX_TIME });
@@ -67,6 +69,7 @@ export async function inferBench(o: { file: string; bench: string; cell: Cell; B
       gate(`${c.name}: ${peer} vs f64 reference`, maxErr = maxAbsDiff(out, expected.hs), TOLERANCE);
       gate(`${c.name}: ${peer} vs recur`, maxAbsDiff(out, recurOut), TOLERANCE);
       timing = await timeAsync(t.run, { maxTime: MAX_TIME });
+      headToHead = await timeHeadToHead(recur, t.run, { maxTime: HEAD_TO_HEAD_TIME });
     } else {
       // brain.js: one sequence at a time; its LSTM is a different cell, checked against an f64
       // reference of that cell with the same weights; its GRU is the original GRU (reset_after=False).
@@ -86,7 +89,7 @@ export async function inferBench(o: { file: string; bench: string; cell: Cell; B
       const run = (): void => { for (let b = 0; b < B; b++) net.run(brainSequence(x, b, T)); };
       timing = timeSync(run, { maxTime: MAX_TIME });
     }
-    rows.push({ case: c.name, ...timing, flop: rowFlop, items: B, maxErr, ...(check ? { check } : {}) });
+    rows.push({ case: c.name, ...timing, flop: rowFlop, items: B, maxErr, ...(check ? { check } : {}), ...(headToHead ? { headToHead } : {}) });
   }
   emit({ bench: o.bench, peer, info, itemName: 'sequences', rows, ...(skipped.length ? { skipped } : {}) });
 }

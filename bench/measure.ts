@@ -15,6 +15,8 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Seconds of sampling per timed case in the LSTM / GRU workloads (after the warm-up). */
 export const MAX_TIME = 1.5;
+/** Seconds of alternating samples in a head-to-head measurement (timeHeadToHead; at least its minimum pairs). */
+export const HEAD_TO_HEAD_TIME = 3;
 
 /** Tells the run's settings for a slow peer: fewer samples and a shorter sampling budget (BENCHMARKS.md). */
 export interface TimeOptions {
@@ -80,6 +82,58 @@ export function timeSync(fn: () => unknown, options: TimeOptions): Timing {
     sample.push((performance.now() - t0) / cycle / 1e3);
   }
   return summarise(sample);
+}
+
+/** One head-to-head measurement of recur and a peer (timeHeadToHead). */
+export interface HeadToHead {
+  /** The peer's sample over recur's, pair by pair, in the order measured. */
+  ratios: number[];
+  /** Medians of each side's samples, in ms. */
+  recurMs: number;
+  peerMs: number;
+}
+
+/**
+ * recur against one peer in the same process, their samples alternating (recur, peer, peer, recur, …), so
+ * both see the same moments of this shared machine; in the per-peer rows they ran in separate processes,
+ * minutes apart. Samples are as in timeAsync (the mean time per call over a cycle of calls lasting ≥ 25 ms,
+ * calibrated per side from a 200 ms warm-up); one ratio per pair (the peer's sample over recur's), until
+ * there are `minPairs` pairs (30, or 10 when a peer call takes over 20 ms) and `maxTime` seconds have passed.
+ */
+export async function timeHeadToHead(recur: () => unknown, peer: () => unknown | Promise<unknown>, options: { maxTime: number; minPairs?: number }): Promise<HeadToHead> {
+  const warm = async (fn: () => unknown): Promise<number> => {
+    const start = performance.now();
+    let calls = 0;
+    do { await fn(); calls++; } while (performance.now() - start < 200);
+    return (performance.now() - start) / calls;
+  };
+  const recurCycle = calibrate(await warm(recur), { maxTime: options.maxTime }).cycle;
+  const peerPerCall = await warm(peer);
+  const peerCycle = calibrate(peerPerCall, { maxTime: options.maxTime }).cycle;
+  const minPairs = options.minPairs ?? (peerPerCall > 20 ? 10 : 30);
+  // recur's calls are synchronous (timed back to back, as in timeSync); the peer's may return promises
+  // (ONNX Runtime, tfjs training), awaited as in timeAsync.
+  const recurSample = (): number => {
+    const t0 = performance.now();
+    for (let i = 0; i < recurCycle; i++) recur();
+    return (performance.now() - t0) / recurCycle;
+  };
+  const peerSample = async (): Promise<number> => {
+    const t0 = performance.now();
+    for (let i = 0; i < peerCycle; i++) await peer();
+    return (performance.now() - t0) / peerCycle;
+  };
+  const recurMs: number[] = [], peerMs: number[] = [], ratios: number[] = [];
+  const start = performance.now();
+  while (ratios.length < minPairs || performance.now() - start < options.maxTime * 1e3) {
+    let r: number, p: number;
+    if (ratios.length % 2 === 0) { r = recurSample(); p = await peerSample(); }
+    else { p = await peerSample(); r = recurSample(); }
+    recurMs.push(r);
+    peerMs.push(p);
+    ratios.push(p / r);
+  }
+  return { ratios, recurMs: median(recurMs), peerMs: median(peerMs) };
 }
 
 /** The middle value of xs (the mean of the two middle values for an even count). */

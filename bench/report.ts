@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { PEERS, median, type Peer, type Report, type Row } from './common.ts';
+import { PEERS, median, type HeadToHead, type Peer, type Report, type Row } from './common.ts';
 import { PEAK_BENCH, PEAK_CASES } from './peak/index.ts';
 
 const [inputPath, rounds, outputPath] = process.argv.slice(2);
@@ -35,13 +35,15 @@ interface Bench {
   byRound: Map<string, Map<number, Row>>;
   /** peer\0case → why that peer was not measured. */
   skipped: Map<string, string>;
+  /** peer\0case → its head-to-head measurements against recur, one per round (Row.headToHead). */
+  headToHead: Map<string, HeadToHead[]>;
   /** Cases in the order they were first reported. */
   cases: string[];
 }
 const benches = new Map<string, Bench>();
 for (const r of reports) {
   let b = benches.get(r.bench);
-  if (!b) benches.set(r.bench, b = { name: r.bench, itemName: r.itemName, unit: r.unit ?? 'ms', info: new Map(), best: new Map(), byRound: new Map(), skipped: new Map(), cases: [] });
+  if (!b) benches.set(r.bench, b = { name: r.bench, itemName: r.itemName, unit: r.unit ?? 'ms', info: new Map(), best: new Map(), byRound: new Map(), skipped: new Map(), headToHead: new Map(), cases: [] });
   b.info.set(r.peer, r.info);
   const addCase = (c: string): void => { if (!b.cases.includes(c)) b.cases.push(c); };
   for (const row of r.rows) {
@@ -49,6 +51,7 @@ for (const r of reports) {
     const key = `${r.peer}\u0000${row.case}`;
     const held = b.best.get(key);
     if (!held || row.ms < held.ms) b.best.set(key, row);
+    if (row.headToHead) b.headToHead.set(key, [...b.headToHead.get(key) ?? [], row.headToHead]);
     if (r.round !== undefined) {
       let rounds = b.byRound.get(key);
       if (!rounds) b.byRound.set(key, rounds = new Map());
@@ -275,6 +278,40 @@ function pairedByRound(): string[] {
   return lines;
 }
 
+/**
+ * The comparisons the targets name, measured head to head (timeHeadToHead): recur and the peer alternating
+ * in one process, a ratio per pair of samples. All pairs of all rounds pooled: their median, p10–p90, and
+ * the range of the rounds' own medians.
+ */
+function headToHead(): string[] {
+  const rows = ordered.filter((b) => rank(b.name) < 100).flatMap((b) => b.cases.flatMap((c) => PEERS.flatMap((p) => {
+    const runs = b.headToHead.get(`${p}\u0000${c}`);
+    return runs ? [{ workload: b.name.split(' ')[0], c, p, runs }] : [];
+  })));
+  if (rows.length === 0) return [];
+  const lines = [
+    '## Head to head', '',
+    'recur and one peer in the same process, their samples alternating (recur, peer, peer, recur, …), so that both',
+    'see the same moments of the machine; each pair gives a ratio, the peer\'s time over recur\'s (how many times',
+    'faster recur is; below 1: slower). All pairs of all rounds pooled: the median and p10–p90; then the range of',
+    'the rounds\' own medians. Measured for the comparisons the targets name (ONNX Runtime on W1–W4, TensorFlow.js',
+    'wasm on W5), after each peer\'s own timing (bench/README.md "Head to head").', '',
+    '| workload | case | peer | recur | peer | recur vs peer (median of pairs) | p10–p90 | rounds\' medians | pairs |',
+    '|---|---|---|---:|---:|---|---|---|---:|',
+  ];
+  const q = (sorted: number[], f: number): number => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))];
+  for (const { workload, c, p, runs } of rows) {
+    const pooled = runs.flatMap((r) => r.ratios).sort((a, b) => a - b);
+    const mid = median(pooled);
+    const perRound = runs.map((r) => median(r.ratios));
+    const phrase = mid >= 1 ? `**${three(mid)}× faster**` : `**${three(1 / mid)}× slower** (${three(mid)}×)`;
+    const recurMs = median(runs.map((r) => r.recurMs)), peerMs = median(runs.map((r) => r.peerMs));
+    lines.push(`| ${workload} | ${c} | ${p} | ${ms(recurMs)} ms | ${ms(peerMs)} ms | ${phrase} | ${three(q(pooled, 0.1))}–${three(q(pooled, 0.9))}× | `
+      + `${runs.length > 1 ? `${three(Math.min(...perRound))}–${three(Math.max(...perRound))}×` : '—'} | ${pooled.length} |`);
+  }
+  return lines;
+}
+
 /** The peak loops' table: what the machine's SIMD units allow, the denominator of "% of peak". */
 function peakTable(b: Bench): string[] {
   const lines = ['| loop | GFLOP/s (median) | spread | samples |', '|---|---:|---:|---:|'];
@@ -363,6 +400,8 @@ if (ordered.some((b) => rank(b.name) < 100)) {
   out.push('', ...summary());
   const paired = pairedByRound();
   if (paired.length > 0) out.push('', ...paired);
+  const h2h = headToHead();
+  if (h2h.length > 0) out.push('', ...h2h);
 }
 for (const b of ordered) {
   const table = b.name === PEAK_BENCH ? peakTable(b) : rank(b.name) < 100 ? perPeerTables(b) : perCaseTable(b);

@@ -10,7 +10,7 @@
 
 import { init, Sequential, layers, tensor, type Tensor } from '../dist/entry-node.js'; // the package's dist/, as in rnn.ts
 import { Rng } from '../src/random.ts';
-import { MAX_TIME, emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, time, timeAsync, uniform, type Timing } from './common.ts';
+import { HEAD_TO_HEAD_TIME, MAX_TIME, emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, time, timeAsync, timeHeadToHead, uniform, type HeadToHead, type Timing } from './common.ts';
 import { RECUR_INFO, ortInfer } from './rnn.ts';
 
 const I = 32, H = 128, T = 64, B = 1;
@@ -104,6 +104,8 @@ gate('recur vs f64 reference', maxAbsDiff(recurOut, expected), TOLERANCE);
 let info = `${RECUR_INFO}, Sequential([simpleRNN]).predict`;
 let maxErr: number;
 let timing: Timing;
+/** ONNX Runtime against recur in this process (bench/README.md "Head to head"). */
+let headToHead: HeadToHead | undefined;
 if (peer === 'ort-web' || peer === 'ort-node') {
   const ort = await ortInfer(peer, { cell: 'rnn', wIh, wHh, bIh, bHh }, x, B, T);
   info = ort.info;
@@ -111,6 +113,7 @@ if (peer === 'ort-web' || peer === 'ort-node') {
   gate(`${peer} vs f64 reference`, maxErr = maxAbsDiff(out, expected), TOLERANCE);
   gate(`${peer} vs recur`, maxAbsDiff(out, recurOut), TOLERANCE);
   timing = await timeAsync(ort.run, { maxTime: MAX_TIME });
+  headToHead = await timeHeadToHead(recur, ort.run, { maxTime: HEAD_TO_HEAD_TIME });
 } else {
   let run = recur;
   if (peer !== 'recur') {
@@ -127,5 +130,5 @@ emit({
   peer,
   info,
   itemName: 'sequences',
-  rows: [{ case: `SimpleRNN tanh I=${I} H=${H} T=${T} B=${B}`, ...timing, flop: FLOP, items: B, maxErr }],
+  rows: [{ case: `SimpleRNN tanh I=${I} H=${H} T=${T} B=${B}`, ...timing, flop: FLOP, items: B, maxErr, ...(headToHead ? { headToHead } : {}) }],
 });

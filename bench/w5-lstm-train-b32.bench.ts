@@ -19,7 +19,7 @@ import { denseBackward, denseForward } from '../src/reference/dense.ts';
 import { softmaxCrossEntropy } from '../src/reference/loss.ts';
 import { lstmBackward, lstmForward } from '../src/reference/lstm.ts';
 import { Rng } from '../src/random.ts';
-import { MAX_TIME, emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, timeAsync, timeSync, uniform, type Row } from './common.ts';
+import { HEAD_TO_HEAD_TIME, MAX_TIME, emit, gate, maxAbsDiff, peerFromArgv, tfjsOn, timeAsync, timeHeadToHead, timeSync, uniform, type HeadToHead, type Row } from './common.ts';
 import {
   BRAIN_LSTM, H, I, RECUR_INFO, Sequential, brainNet, init, layers, makeInput, makeWeights, optimizers, peerKind,
   recurWeights, stepFlop, tensor, tfjsLayer, transpose, add, type TfTensor, type Tensor,
@@ -69,6 +69,43 @@ function reference(): { loss: number; grads: Record<string, Float64Array> } {
   return { loss: ce.loss / B, grads: { wIh: lg.dwIh, wHh: lg.dwHh, bIh: lg.dbIh, bHh: lg.dbHh, denseW: dg.dw, denseB: dg.db } };
 }
 
+/**
+ * recur's model with W5's weights, checked (SGD step against the f64 gradients and loss, then the first
+ * Adam step's loss; the process exits if any check fails), compiled with Adam: its training step on
+ * `threads` threads, the largest gradient error, and dispose.
+ */
+async function checkedRecur(threads: number): Promise<{ step: () => void; maxErr: number; dispose: () => void }> {
+  await init();
+  const ref = referenceOnce();
+  const label = threads === 1 ? 'recur' : `recur (${threads} threads)`;
+  const initial: Record<string, Tensor> = { ...recurWeights(w), 'dense.weight': tensor(denseW, [C, H]), 'dense.bias': tensor(denseB, [C]) };
+  const xs = tensor(x, [B, T, I]), ys = tensor(y, [B, C]);
+  const names: Record<string, string> = { wIh: 'lstm.weight_ih_l0', wHh: 'lstm.weight_hh_l0', bIh: 'lstm.bias_ih_l0', bHh: 'lstm.bias_hh_l0', denseW: 'dense.weight', denseB: 'dense.bias' };
+  const model = new Sequential({ seed: 1, layers: [layers.lstm({ units: H, inputShape: [T, I] }), layers.dense({ units: C, activation: 'softmax' })] });
+  model.setWeights(initial);
+  model.compile({ optimizer: optimizers.sgd({ learningRate: 1 }), loss: 'categoricalCrossentropy' });
+  const sgdLoss = model.trainOnBatch(xs, ys, { threads }).loss;
+  gate(`${label} SGD-step loss vs f64`, Math.abs(sgdLoss - ref.loss), LOSS_TOLERANCE);
+  const after = model.getWeights();
+  let maxErr = 0;
+  for (const [key, name] of Object.entries(names)) {
+    const g = initial[name].data.map((v, i) => v - after[name].data[i]);
+    const d = maxAbsDiff(g, ref.grads[key]);
+    maxErr = Math.max(maxErr, d);
+    gate(`${label} gradient of ${name} (SGD lr 1) vs f64`, d, GRAD_TOLERANCE);
+  }
+  model.setWeights(initial);
+  model.compile({ optimizer: optimizers.adam({ learningRate: LR }), loss: 'categoricalCrossentropy' });
+  gate(`${label} first Adam-step loss vs f64`, Math.abs(model.trainOnBatch(xs, ys, { threads }).loss - ref.loss), LOSS_TOLERANCE);
+  return { step: () => { model.trainOnBatch(xs, ys, { threads }); }, maxErr, dispose: () => model.dispose() };
+}
+
+let referenceResult: ReturnType<typeof reference> | undefined;
+/** reference(), computed once per process (recur's checks may need it twice, and tfjs-wasm's process once more for recur). */
+function referenceOnce(): ReturnType<typeof reference> {
+  return referenceResult ??= reference();
+}
+
 const BRAIN_TRAIN = `${BRAIN_LSTM}. W5 equivalent: net.train(32 sequences, { iterations: 1 }): for each sequence in turn, `
   + 'forward over 63 steps predicting the next step\'s 32 inputs (Dense 128→32 at EVERY step, squared-error gradient), '
   + 'BPTT, and an RMSProp update (its own rule, with clipping): 32 updates of batch 1, not one Adam step of batch 32';
@@ -95,39 +132,18 @@ if (kind === 'brain') {
   rows = [{ case: CASE, ...perSequence, ms: perSequence.ms * B, flop, items: B, maxErr: Number.NaN, check }];
   info += '. Timed per sequence (train() on one sequence at a time) × 32';
 } else {
-  const ref = reference();
+  const ref = referenceOnce();
   const gradTargets: Record<string, Float64Array> = ref.grads;
   if (kind === 'recur') {
-    await init();
-    const initial: Record<string, Tensor> = { ...recurWeights(w), 'dense.weight': tensor(denseW, [C, H]), 'dense.bias': tensor(denseB, [C]) };
-    const xs = tensor(x, [B, T, I]), ys = tensor(y, [B, C]);
-    const names: Record<string, string> = { wIh: 'lstm.weight_ih_l0', wHh: 'lstm.weight_hh_l0', bIh: 'lstm.bias_ih_l0', bHh: 'lstm.bias_hh_l0', denseW: 'dense.weight', denseB: 'dense.bias' };
-    /** The checks, then the timing, of trainOnBatch on `threads` threads. */
-    const measure = (threads: number): Row => {
-      const label = threads === 1 ? 'recur' : `recur (${threads} threads)`;
-      const model = new Sequential({ seed: 1, layers: [layers.lstm({ units: H, inputShape: [T, I] }), layers.dense({ units: C, activation: 'softmax' })] });
-      model.setWeights(initial);
-      model.compile({ optimizer: optimizers.sgd({ learningRate: 1 }), loss: 'categoricalCrossentropy' });
-      const sgdLoss = model.trainOnBatch(xs, ys, { threads }).loss;
-      gate(`${label} SGD-step loss vs f64`, Math.abs(sgdLoss - ref.loss), LOSS_TOLERANCE);
-      const after = model.getWeights();
-      let err = 0;
-      for (const [key, name] of Object.entries(names)) {
-        const g = initial[name].data.map((v, i) => v - after[name].data[i]);
-        const d = maxAbsDiff(g, gradTargets[key]);
-        err = Math.max(err, d);
-        gate(`${label} gradient of ${name} (SGD lr 1) vs f64`, d, GRAD_TOLERANCE);
-      }
-      model.setWeights(initial);
-      model.compile({ optimizer: optimizers.adam({ learningRate: LR }), loss: 'categoricalCrossentropy' });
-      gate(`${label} first Adam-step loss vs f64`, Math.abs(model.trainOnBatch(xs, ys, { threads }).loss - ref.loss), LOSS_TOLERANCE);
-      const rowTiming = timeSync(() => { model.trainOnBatch(xs, ys, { threads }); }, { maxTime: MAX_TIME });
-      model.dispose();
-      return { case: threads === 1 ? CASE : `${CASE}, ${threads} threads`, ...rowTiming, flop: FLOP, items: B, maxErr: err, check: CHECK };
-    };
     info = `${RECUR_INFO}, compile({ optimizer: adam(0.001), loss: 'categoricalCrossentropy' }), trainOnBatch; `
       + 'the "2 threads" row: trainOnBatch(x, y, { threads: 2 }), this thread and one worker_threads worker, 16 sequences each';
-    rows = [measure(1), measure(2)];
+    rows = [];
+    for (const threads of [1, 2]) {
+      const { step, maxErr, dispose } = await checkedRecur(threads);
+      const rowTiming = timeSync(step, { maxTime: MAX_TIME });
+      dispose();
+      rows.push({ case: threads === 1 ? CASE : `${CASE}, ${threads} threads`, ...rowTiming, flop: FLOP, items: B, maxErr, check: CHECK });
+    }
   } else {
     const backend = peer === 'tfjs-cpu' ? 'cpu' : 'wasm';
     const { tf, info: tfInfo } = await tfjsOn(backend);
@@ -165,8 +181,16 @@ if (kind === 'brain') {
     model.compile({ optimizer: tf.train.adam(LR), loss: 'categoricalCrossentropy' });
     gate(`${peer} first Adam-step loss vs f64`, Math.abs(((await model.trainOnBatch(xs, ys)) as number) - ref.loss), LOSS_TOLERANCE);
     info = `${tfInfo}, tf.layers.lstm + dense softmax, compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' }), model.trainOnBatch`;
-    const timing = await timeAsync(() => model.trainOnBatch(xs, ys), { maxTime: MAX_TIME });
-    rows = [{ case: CASE, ...timing, flop: FLOP, items: B, maxErr, check: CHECK }];
+    const tfStep = (): Promise<unknown> => model.trainOnBatch(xs, ys);
+    const timing = await timeAsync(tfStep, { maxTime: MAX_TIME });
+    // The 20× target's peer: timed once more against recur's step (1 thread) in this process, alternating.
+    let headToHead: HeadToHead | undefined;
+    if (peer === 'tfjs-wasm') {
+      const recur = await checkedRecur(1);
+      headToHead = await timeHeadToHead(recur.step, tfStep, { maxTime: HEAD_TO_HEAD_TIME });
+      recur.dispose();
+    }
+    rows = [{ case: CASE, ...timing, flop: FLOP, items: B, maxErr, check: CHECK, ...(headToHead ? { headToHead } : {}) }];
   }
 }
 
