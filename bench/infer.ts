@@ -4,6 +4,8 @@
 //
 // Each process builds the same weights and input from fixed seeds, checks its peer against the f64
 // reference (and against recur, for the peers that compute the same function) and only then times it.
+// ONNX Runtime (Web and Node) is then timed once more against recur in its process, the two alternating
+// (bench/README.md "Head to head").
 
 import { emit, gate, HEAD_TO_HEAD_TIME, maxAbsDiff, MAX_TIME, peerFromArgv, timeAsync, timeHeadToHead, timeSync, type HeadToHead, type Peer, type Row } from './common.ts';
 import {

@@ -6,7 +6,8 @@
 //   node --import tsx bench/w4-rnn-infer.bench.ts <recur | tfjs-cpu | tfjs-wasm | ort-web | ort-node>
 //
 // Every process builds the same weights and input from fixed seeds, checks its peer against a plain f64
-// loop and against recur (≤ 1e-4) and only then times it.
+// loop and against recur (≤ 1e-4) and only then times it; ONNX Runtime's processes then time it once more
+// against recur, the two alternating (bench/README.md "Head to head").
 
 import { init, Sequential, layers, tensor, type Tensor } from '../dist/entry-node.js'; // the package's dist/, as in rnn.ts
 import { Rng } from '../src/random.ts';

@@ -11,6 +11,8 @@
 // checked against the f64 loss before timing trainOnBatch with Adam.
 // recur has a second row, trainOnBatch(x, y, { threads: 2 }): the main thread and one worker thread take
 // 16 sequences each; checked the same way (its combined gradients against the f64 gradients) before timing.
+// tfjs-wasm, the peer of the 20× target, is then timed once more against recur's checked model in its process,
+// the two alternating (bench/README.md "Head to head").
 // ONNX Runtime (web and node) cannot train: reported as not measured. brain.js trains something else (see
 // BRAIN_TRAIN below): checked for a finite training error and changed weights only.
 
