@@ -744,13 +744,12 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 // of 4 rows, down B's columns 8 at a time: each k step of a tile reads a new row of B.
 // - B over 1 MB, from 16 rows (the recurrent backward's dpre·W_hh of an LSTM or GRU from H = 512 on, of a
 //   SimpleRNN above it): larger than this machine's L2 (1 MB a core), B came from L3 for every block of 4
-//   rows. Measured, relaxed core, packed / in place: M = 32, N × K = 1024 × 1024: 0.40; 512 × 2048: 0.42; 512 × 1024:
-//   0.65; 16 × 4096 × 256: 0.41; 16 × 512 × 1024: 0.71.
+//   rows. Measured, relaxed core, packed / in place: M = 32, N × K = 1024 × 1024: 0.40; 512 × 2048: 0.42;
+//   512 × 1024: 0.65; 16 × 4096 × 256: 0.41; 16 × 512 × 1024: 0.71.
 // - B's rows 2 KB apart or more, from 16 rows: a tile's rows of B then fall into a few L1 sets and are
 //   evicted before the next tile (the other half of the same cache lines) reads them. Paired, relaxed
-//   and plain core: 32 × 1024
-//   × 64: 0.39–0.42; 16 × 1024 × 64: 0.82–0.88; 16 × 512 × 64: 0.82–0.86; 24 × 512 × 160: 0.86–0.88;
-//   32 × 512 × 160: 0.90–0.91; 16 × 512 × 160: 0.90–1.02.
+//   and plain core: 32 × 1024 × 64: 0.39–0.42; 16 × 1024 × 64: 0.82–0.88; 16 × 512 × 64: 0.82–0.86;
+//   24 × 512 × 160: 0.86–0.88; 32 × 512 × 160: 0.90–0.91; 16 × 512 × 160: 0.90–1.02.
 // - Any B from 64 rows, where the copy (O(K·N)) is spread over enough rows: 64 × 512 × 160 0.77 (plain)
 //   and 0.84–0.89 (relaxed); 256 × 256 × 256 0.84–0.86 and 0.89–1.01; 512 × 128 × 2048 0.84 and
 //   0.86–0.91; 128 × 128 × 128 0.91–0.94 and 0.97–0.99; a dense layer's dx at W6's shape, 3200 × 256 ×

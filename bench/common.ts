@@ -11,7 +11,7 @@ import Benchmark from 'benchmark';
 import { Rng } from '../src/random.ts';
 import { summarise, type HeadToHead, type Timing } from './measure.ts';
 
-export { HEAD_TO_HEAD_TIME, MAX_TIME, maxAbsDiff, median, summarise, timeAsync, timeHeadToHead, timeSync, type HeadToHead, type TimeOptions, type Timing } from './measure.ts';
+export { HEAD_TO_HEAD_TIME, MAX_TIME, maxAbsDiff, median, quantile, summarise, timeAsync, timeHeadToHead, timeSync, type HeadToHead, type TimeOptions, type Timing } from './measure.ts';
 
 /**
  * Every peer of the suite, in the order of the report's tables. ort-node is ONNX Runtime's native build

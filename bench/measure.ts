@@ -49,17 +49,10 @@ export interface Timing {
  * between calls, and for multi-second calls it takes about twice the samples asked for.
  */
 export async function timeAsync(fn: () => Promise<unknown>, options: TimeOptions): Promise<Timing> {
-  let start = performance.now();
-  let calls = 0;
-  if (options.warmedUp === undefined) do { await fn(); calls++; } while (performance.now() - start < 200);
-  const { minSamples, cycle } = calibrate(options.warmedUp ?? (performance.now() - start) / calls, options);
+  const { minSamples, cycle } = calibrate(options.warmedUp ?? await warmAsync(fn), options);
   const sample: number[] = [];
-  start = performance.now();
-  while (sample.length < minSamples || performance.now() - start < options.maxTime * 1e3) {
-    const t0 = performance.now();
-    for (let i = 0; i < cycle; i++) await fn();
-    sample.push((performance.now() - t0) / cycle / 1e3);
-  }
+  const start = performance.now();
+  while (sample.length < minSamples || performance.now() - start < options.maxTime * 1e3) sample.push(await cycleAsync(fn, cycle) / 1e3);
   return summarise(sample);
 }
 
@@ -70,18 +63,41 @@ function calibrate(perCall: number, options: TimeOptions): { minSamples: number;
 
 /** timeAsync's loop for a synchronous call (no await between calls: µs-scale calls are not taxed). */
 export function timeSync(fn: () => unknown, options: TimeOptions): Timing {
-  let start = performance.now();
-  let calls = 0;
-  if (options.warmedUp === undefined) do { fn(); calls++; } while (performance.now() - start < 200);
-  const { minSamples, cycle } = calibrate(options.warmedUp ?? (performance.now() - start) / calls, options);
+  const { minSamples, cycle } = calibrate(options.warmedUp ?? warmSync(fn), options);
   const sample: number[] = [];
-  start = performance.now();
-  while (sample.length < minSamples || performance.now() - start < options.maxTime * 1e3) {
-    const t0 = performance.now();
-    for (let i = 0; i < cycle; i++) fn();
-    sample.push((performance.now() - t0) / cycle / 1e3);
-  }
+  const start = performance.now();
+  while (sample.length < minSamples || performance.now() - start < options.maxTime * 1e3) sample.push(cycleSync(fn, cycle) / 1e3);
   return summarise(sample);
+}
+
+/** Warm-up: calls for 200 ms (at least one); their mean time per call, in ms. */
+function warmSync(fn: () => unknown): number {
+  const start = performance.now();
+  let calls = 0;
+  do { fn(); calls++; } while (performance.now() - start < 200);
+  return (performance.now() - start) / calls;
+}
+
+/** warmSync for a call that returns a promise (awaited). */
+async function warmAsync(fn: () => unknown): Promise<number> {
+  const start = performance.now();
+  let calls = 0;
+  do { await fn(); calls++; } while (performance.now() - start < 200);
+  return (performance.now() - start) / calls;
+}
+
+/** One sample: `cycle` back-to-back calls (no await between them: µs-scale calls are not taxed); ms per call. */
+function cycleSync(fn: () => unknown, cycle: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < cycle; i++) fn();
+  return (performance.now() - t0) / cycle;
+}
+
+/** cycleSync for a call that may return a promise (awaited). */
+async function cycleAsync(fn: () => unknown, cycle: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < cycle; i++) await fn();
+  return (performance.now() - t0) / cycle;
 }
 
 /** One head-to-head measurement of recur and a peer (timeHeadToHead). */
@@ -101,28 +117,14 @@ export interface HeadToHead {
  * there are `minPairs` pairs (30, or 10 when a peer call takes over 20 ms) and `maxTime` seconds have passed.
  */
 export async function timeHeadToHead(recur: () => unknown, peer: () => unknown | Promise<unknown>, options: { maxTime: number; minPairs?: number }): Promise<HeadToHead> {
-  const warm = async (fn: () => unknown): Promise<number> => {
-    const start = performance.now();
-    let calls = 0;
-    do { await fn(); calls++; } while (performance.now() - start < 200);
-    return (performance.now() - start) / calls;
-  };
-  const recurCycle = calibrate(await warm(recur), { maxTime: options.maxTime }).cycle;
-  const peerPerCall = await warm(peer);
-  const peerCycle = calibrate(peerPerCall, { maxTime: options.maxTime }).cycle;
-  const minPairs = options.minPairs ?? (peerPerCall > 20 ? 10 : 30);
   // recur's calls are synchronous (timed back to back, as in timeSync); the peer's may return promises
   // (ONNX Runtime, tfjs training), awaited as in timeAsync.
-  const recurSample = (): number => {
-    const t0 = performance.now();
-    for (let i = 0; i < recurCycle; i++) recur();
-    return (performance.now() - t0) / recurCycle;
-  };
-  const peerSample = async (): Promise<number> => {
-    const t0 = performance.now();
-    for (let i = 0; i < peerCycle; i++) await peer();
-    return (performance.now() - t0) / peerCycle;
-  };
+  const recurCycle = calibrate(warmSync(recur), options).cycle;
+  const peerPerCall = await warmAsync(peer);
+  const peerCycle = calibrate(peerPerCall, options).cycle;
+  const minPairs = options.minPairs ?? (peerPerCall > 20 ? 10 : 30);
+  const recurSample = (): number => cycleSync(recur, recurCycle);
+  const peerSample = (): Promise<number> => cycleAsync(peer, peerCycle);
   const recurMs: number[] = [], peerMs: number[] = [], ratios: number[] = [];
   const start = performance.now();
   while (ratios.length < minPairs || performance.now() - start < options.maxTime * 1e3) {
@@ -145,7 +147,11 @@ export function median(xs: readonly number[]): number {
 /** Median and spread of per-call times in seconds (benchmark.js's unit), reported in ms. */
 export function summarise(seconds: readonly number[]): Timing {
   const sample = [...seconds].sort((a, b) => a - b);
-  const at = (q: number): number => sample[Math.min(sample.length - 1, Math.floor(q * sample.length))];
   const mid = median(sample);
-  return { ms: mid * 1e3, samples: sample.length, spread: (at(0.9) - at(0.1)) / mid };
+  return { ms: mid * 1e3, samples: sample.length, spread: (quantile(sample, 0.9) - quantile(sample, 0.1)) / mid };
+}
+
+/** The value at fraction q of `sorted` (ascending): the element at ⌊q·n⌋, the last one for q = 1. */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }

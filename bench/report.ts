@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { PEERS, median, type HeadToHead, type Peer, type Report, type Row } from './common.ts';
+import { PEERS, median, quantile, type HeadToHead, type Peer, type Report, type Row } from './common.ts';
 import { PEAK_BENCH, PEAK_CASES } from './peak/index.ts';
 
 const [inputPath, rounds, outputPath] = process.argv.slice(2);
@@ -299,14 +299,13 @@ function headToHead(): string[] {
     '| workload | case | peer | recur | peer | recur vs peer (median of pairs) | p10–p90 | rounds\' medians | pairs |',
     '|---|---|---|---:|---:|---|---|---|---:|',
   ];
-  const q = (sorted: number[], f: number): number => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))];
   for (const { workload, c, p, runs } of rows) {
     const pooled = runs.flatMap((r) => r.ratios).sort((a, b) => a - b);
     const mid = median(pooled);
     const perRound = runs.map((r) => median(r.ratios));
     const phrase = mid >= 1 ? `**${three(mid)}× faster**` : `**${three(1 / mid)}× slower** (${three(mid)}×)`;
     const recurMs = median(runs.map((r) => r.recurMs)), peerMs = median(runs.map((r) => r.peerMs));
-    lines.push(`| ${workload} | ${c} | ${p} | ${ms(recurMs)} ms | ${ms(peerMs)} ms | ${phrase} | ${three(q(pooled, 0.1))}–${three(q(pooled, 0.9))}× | `
+    lines.push(`| ${workload} | ${c} | ${p} | ${ms(recurMs)} ms | ${ms(peerMs)} ms | ${phrase} | ${three(quantile(pooled, 0.1))}–${three(quantile(pooled, 0.9))}× | `
       + `${runs.length > 1 ? `${three(Math.min(...perRound))}–${three(Math.max(...perRound))}×` : '—'} | ${pooled.length} |`);
   }
   return lines;
