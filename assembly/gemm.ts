@@ -48,7 +48,7 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
   if (M <= 0 || N <= 0) return;
   const accumulate = (flags & ACCUMULATE) != 0;
   const ldaB = <usize>lda << 2, ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
-  if (flags & PACKED_B) packedRange(accumulate, M, K, A, ldaB, B, 0, N, C, ldcB);
+  if (flags & PACKED_B) packedRange(accumulate, M, K, A, ldaB, B, rowBlocks(B, N, K), 0, N, C, ldcB);
   else if (flags & TRANS_B) {
     if (K >= 16 && M >= PACK_B_MIN_M) gemmPackedB(true, accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
     else gemmNT(accumulate, M, N, K, A, ldaB, B, ldbB, C, ldcB);
@@ -65,14 +65,14 @@ export function sgemm(flags: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, B:
 }
 
 /**
- * C[M, n1 − n0] (+)= A[M, K]·W[n0..n1, :]ᵀ, the forward's x·Wᵀ over rows n0..n1 − 1 of a weight W [·, K]:
+ * C[M, n1 − n0] (+)= A[M, K]·W[n0..n1, :]ᵀ, the forward's x·Wᵀ over rows n0..n1 − 1 of a weight W [N, K]:
  * from its packed copy pw (pack_weights of the whole W) when pw ≠ 0, else from w (row-major) as sgemm's
  * NT product. lda, ldc in elements. The cells and dense_forward call this, so each has one code path for both.
  */
-export function gemm_wt(accumulate: bool, M: i32, K: i32, A: usize, lda: i32, w: usize, pw: usize, n0: i32, n1: i32,
-  C: usize, ldc: i32): void {
+export function gemm_wt(accumulate: bool, M: i32, K: i32, A: usize, lda: i32, w: usize, pw: usize, N: i32, n0: i32,
+  n1: i32, C: usize, ldc: i32): void {
   if (M <= 0 || n1 <= n0) return;
-  if (pw) packedRange(accumulate, M, K, A, <usize>lda << 2, pw, n0, n1, C, <usize>ldc << 2);
+  if (pw) packedRange(accumulate, M, K, A, <usize>lda << 2, pw, rowBlocks(pw, N, K), n0, n1, C, <usize>ldc << 2);
   else sgemm(TRANS_B | (accumulate ? ACCUMULATE : 0), M, n1 - n0, K, A, lda, w + ((<usize>n0 * <usize>K) << 2), K, C, ldc);
 }
 
@@ -332,21 +332,24 @@ function gemmNT(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
   }
 }
 
-// ---- packed weights: x·Wᵀ over 8-wide, K-contiguous strips -------------------------------------------
+// ---- packed weights: x·Wᵀ over 8-wide, K-contiguous strips, and 28-wide row blocks for single rows ---
 //
 // pack_weights lays a weight W [N, K] (row-major, used as x·Wᵀ) out as ceil(N/8) strips of [K][8]:
 // packed[s][k][j] = W[8s + j, k], zeros for 8s + j ≥ N. A GEMM over it reads, per k, two aligned v128
 // loads (the 8 columns of a strip) and broadcasts one A element per row (v128.load32_splat): no
 // horizontal sums, no strided weight reads (PERF-NOTES #3: 4.7 → 38 GFLOP/s at batch 1).
+// After the strips comes the same weight again as floor(N/28) row blocks of [K][28], for single rows (the
+// GEMV of a batch-1 recurrent step): see ROW_BLOCK.
 //
 // Tiles (PERF-NOTES #2, V8 has 15 usable SIMD registers and keeps every load of an iteration live):
 // R rows × S strips, accumulator acc<r><s><h> holds C[r, 8s + 4h .. 8s + 4h + 3].
 //   4×1 strip (M ≥ 4): 8 accumulators + 2 strip vectors + 4 broadcasts = 14 registers (tileP4 over
 //     interleaved rows of A when a block of 4 rows has 4 strips or more, else tileP in place);
 //   2×2 strips (a leftover pair of rows): 8 + 4 + 2 = 14;
-//   a leftover single row (GEMV): pairs of 1×28 tiles (tileRow7), 7 + 7 + 1 = 15, over the whole strips 7
-//     at a time, then 1×3 strips, 6 + 6 + 1 = 13 (1×4 spills: 20 vs 40 GFLOP/s), and a last single strip
-//     with its K split 3 ways (stripRowSplitK), 6 + 6 + 3 = 15;
+//   a leftover single row (GEMV): a 1×28 tile (tileRow7), 7 + 7 + 1 = 15, per row block; over the strips
+//     (the columns outside whole row blocks, and products over packed blocks, which have no row blocks)
+//     pairs of 1×28 tiles over the whole strips 7 at a time, then 1×3 strips, 6 + 6 + 1 = 13 (1×4 spills:
+//     20 vs 40 GFLOP/s), and a last single strip with its K split 3 ways (stripRowSplitK), 6 + 6 + 3 = 15;
 // then narrower tiles of the same code for the last strips. Loop order: row blocks outer, strips inner
 // (the 4 rows of A stay in L1 while the strips stream from L2, and C is written row block by row block);
 // strips outer measured the same at 64×512×160 and 32×512×128 and 12% slower at 2048×512×32.
@@ -376,12 +379,38 @@ const PANEL_A_KC = 512;
 const PANEL_A = memory.data(PANEL_A_KC * 16, 16);
 
 /**
- * packed [ceil(N/8)][K][8] = W [N, K] regrouped: packed[s][k][j] = W[8s + j, k], 0 for 8s + j ≥ N
- * (packedFloats(N, K) = ceil(N/8)·8·K floats, src/kernels.ts). W and packed must not overlap.
+ * Columns of a row block. Over the strips, a single row of C reads 7 vectors from 4 strips (4 KB apart at
+ * K = 128) each k step: 4 streams, and 3 address additions a step beside the loads. A row block holds the
+ * same 28 columns as one stream, each load at a fixed offset from one pointer. Paired, relaxed core, the
+ * GEMV alone over row blocks / over strips: 1×504×128 0.94–0.95× the time, 1×504×32 0.97×, 1×1008×256
+ * 1.00×; blocks of 24 columns (1×24 tiles) 0.97×; 56-column blocks, two 1×28 tiles each reading half of
+ * every k step, 1.12–1.14×. The core's whole LSTM forward at W1's shape: 0.97–0.98× (relaxed core), 0.96×
+ * (plain); W1 head to head against ONNX Runtime Node, 3 runs of each build interleaved: 1.32× its time →
+ * 1.25–1.26×. The price: packed weights take up to twice the memory, and pack_weights twice the time.
+ */
+const ROW_BLOCK = 28;
+/** Bytes of one k step of a row block. */
+const ROW_BLOCK_B: usize = ROW_BLOCK << 2;
+
+/**
+ * The packed form of a weight W [N, K] (packedFloats(N, K) floats, src/kernels.ts), two layouts one after
+ * the other: strips [ceil(N/8)][K][8], strips[s][k][j] = W[8s + j, k] (0 for 8s + j ≥ N), then row blocks
+ * [floor(N/28)][K][28], blocks[q][k][j] = W[28q + j, k]. W and packed must not overlap.
  */
 export function pack_weights(N: i32, K: i32, w: usize, packed: usize): void {
   if (N <= 0 || K <= 0) return;
-  packRowStrips(N, K, w, <usize>K << 2, packed);
+  const ld = <usize>K << 2, blocks = rowBlocks(packed, N, K), blockB = <usize>K * ROW_BLOCK_B;
+  packRowStrips(N, K, w, ld, packed);
+  for (let q = 0; q < N / ROW_BLOCK; q++) {
+    const rows = w + <usize>(q * ROW_BLOCK) * ld, block = blocks + <usize>q * blockB;
+    for (let j = 0; j < ROW_BLOCK; j += 4) packRows4(K, rows + <usize>j * ld, ld, block + (<usize>j << 2), ROW_BLOCK_B);
+  }
+}
+
+/** Where pack_weights(N, K, ·) at packed puts its row blocks: after ceil(N/8) strips of K·32 bytes. */
+// @ts-ignore: decorator
+@inline function rowBlocks(packed: usize, N: i32, K: i32): usize {
+  return packed + <usize>((N + 7) >> 3) * (<usize>K << 5);
 }
 
 /** pack_weights of the block w [N, K] whose rows are ld bytes apart (a block of a wider matrix). */
@@ -393,19 +422,8 @@ function packRowStrips(N: i32, K: i32, w: usize, ld: usize, packed: usize): void
     // Full groups of 4 rows × 4 k: a 4×4 transpose per step, written as the halves of 4 strip rows.
     for (let j = 0; j < 8; j += 4) {
       const dst = strip + (<usize>j << 2);
-      if (j + 4 <= rows) {
-        const r0 = w + <usize>(n0 + j) * ld, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
-        let k = 0;
-        // rows r0..r3 at k..k+3 → columns of 4 consecutive strip rows
-        for (; k + 4 <= K; k += 4) transpose4x4(r0 + (<usize>k << 2), ld, dst + (<usize>k << 5), 32);
-        for (; k < K; k++) {
-          const o = <usize>k << 2, p = dst + (<usize>k << 5);
-          store<f32>(p, load<f32>(r0 + o));
-          store<f32>(p, load<f32>(r1 + o), 4);
-          store<f32>(p, load<f32>(r2 + o), 8);
-          store<f32>(p, load<f32>(r3 + o), 12);
-        }
-      } else {
+      if (j + 4 <= rows) packRows4(K, w + <usize>(n0 + j) * ld, ld, dst, 32);
+      else {
         // The cut last strip: real rows, then zero columns.
         for (let q = 0; q < 4; q++) {
           const n = j + q, col = dst + (<usize>q << 2);
@@ -418,6 +436,26 @@ function packRowStrips(N: i32, K: i32, w: usize, ld: usize, packed: usize): void
         }
       }
     }
+  }
+}
+
+/**
+ * 4 rows of a weight (r0 and the next three, ld bytes apart) as 4 adjacent columns of a [K][·] layout at
+ * dst whose k steps are rowB bytes apart (a strip's: 32; a row block's: ROW_BLOCK_B). Inlined: as a call,
+ * NT products small enough to pack per call (16×16×16) took 1.05× the time.
+ */
+// @ts-ignore: decorator
+@inline function packRows4(K: i32, r0: usize, ld: usize, dst: usize, rowB: usize): void {
+  const r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
+  let k = 0;
+  // rows r0..r3 at k..k+3 → the 4 columns of 4 consecutive k steps
+  for (; k + 4 <= K; k += 4) transpose4x4(r0 + (<usize>k << 2), ld, dst + <usize>k * rowB, rowB);
+  for (; k < K; k++) {
+    const o = <usize>k << 2, p = dst + <usize>k * rowB;
+    store<f32>(p, load<f32>(r0 + o));
+    store<f32>(p, load<f32>(r1 + o), 4);
+    store<f32>(p, load<f32>(r2 + o), 8);
+    store<f32>(p, load<f32>(r3 + o), 12);
   }
 }
 
@@ -437,11 +475,12 @@ function packRowStrips(N: i32, K: i32, w: usize, ld: usize, packed: usize): void
 }
 
 /**
- * C[M, n1 − n0] (+)= A[M, K]·W[n0..n1, :]ᵀ from P = pack_weights(N, K, W) (n1 ≤ N). Byte strides lda, ldc;
- * C column c is W row n0 + c. Columns of C outside [0, n1 − n0) are never written.
+ * C[M, n1 − n0] (+)= A[M, K]·W[n0..n1, :]ᵀ from P = pack_weights(N, K, W) (n1 ≤ N): its strips at P, its row
+ * blocks at blocks (rowBlocks), or blocks = 0 (the packed blocks of a product: strips only). Byte strides
+ * lda, ldc; C column c is W row n0 + c. Columns of C outside [0, n1 − n0) are never written.
  */
-export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usize, P: usize, n0: i32, n1: i32,
-  C: usize, ldc: usize): void {
+export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usize, P: usize, blocks: usize, n0: i32,
+  n1: i32, C: usize, ldc: usize): void {
   if (M <= 0 || n1 <= n0) return;
   const stripB = (<usize>K) << 5;
   const s0 = n0 >> 3, s1 = (n1 + 7) >> 3; // strips [s0, s1) cover the range
@@ -475,29 +514,51 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
   }
   if (i < M) {
     const a = A + <usize>i * lda, cr = cBase + <usize>i * ldc;
-    let s = s0;
-    if ((n0 & 7) == 0) {
-      // Pairs of 1×28 tiles over the whole strips (7 at a time), then 1×24 tiles and narrower ones. Choosing
-      // the number of pairs so that no 1×8 tile is left over (64 strips: 7 pairs and 5 1×24s, not 9 pairs
-      // and a 1×8), or by a cycle count per tile, took 1.00–1.05× the time of this at 1×512×128, 1×128×32
-      // and 1×1024×128 (relaxed core).
-      const pairs = (min(s1, n1 >> 3) - s) / 7;
-      for (const last = s + 7 * pairs; s < last; s += 7) {
-        const p = P + <usize>s * stripB, cs = cr + (<usize>s << 5);
-        tileRow7(0, accumulate, K, a, p, stripB, cs);
-        tileRow7(1, accumulate, K, a, p + 3 * stripB, stripB, cs + 112);
+    let lo = n0;
+    if (blocks) {
+      // The row blocks wholly inside [n0, n1), a 1×28 tile each; the strips take the columns before and after.
+      const q0 = (n0 + ROW_BLOCK - 1) / ROW_BLOCK, q1 = n1 / ROW_BLOCK, blockB = <usize>K * ROW_BLOCK_B;
+      if (q0 < q1) {
+        stripsRow(accumulate, K, a, P, stripB, n0, q0 * ROW_BLOCK, cr);
+        for (let q = q0; q < q1; q++) {
+          tileRow7(0, accumulate, K, a, blocks + <usize>q * blockB, 32, ROW_BLOCK_B, cr + <usize>q * ROW_BLOCK_B);
+        }
+        lo = q1 * ROW_BLOCK;
       }
     }
-    for (; s + 3 <= s1; s += 3) {
-      tileP(1, 3, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
-        max(n0 - 8 * s, 0), min(n1 - 8 * (s + 2), 8));
+    stripsRow(accumulate, K, a, P, stripB, lo, n1, cr);
+  }
+}
+
+/**
+ * Columns [n0, n1) of a single row of C (+)= a·Wᵀ over the strips P (none when n1 ≤ n0); cr is the C
+ * address of W's row 0 (column n at cr + 4n).
+ */
+function stripsRow(accumulate: bool, K: i32, a: usize, P: usize, stripB: usize, n0: i32, n1: i32, cr: usize): void {
+  if (n1 <= n0) return;
+  const s1 = (n1 + 7) >> 3;
+  let s = n0 >> 3;
+  if ((n0 & 7) == 0) {
+    // Pairs of 1×28 tiles over the whole strips (7 at a time), then 1×24 tiles and narrower ones. Choosing
+    // the number of pairs so that no 1×8 tile is left over (64 strips: 7 pairs and 5 1×24s, not 9 pairs
+    // and a 1×8), or by a cycle count per tile, took 1.00–1.05× the time of this at 1×512×128, 1×128×32
+    // and 1×1024×128 (relaxed core).
+    const pairs = (min(s1, n1 >> 3) - s) / 7;
+    for (const last = s + 7 * pairs; s < last; s += 7) {
+      const p = P + <usize>s * stripB, cs = cr + (<usize>s << 5);
+      tileRow7(0, accumulate, K, a, p, stripB, 32, cs);
+      tileRow7(1, accumulate, K, a, p + 3 * stripB, stripB, 32, cs + 112);
     }
-    if (s + 2 == s1) {
-      tileP(1, 2, accumulate, K, a, lda, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), ldc,
-        max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
-    } else if (s + 1 == s1) {
-      stripRowSplitK(accumulate, K, a, P + <usize>s * stripB, cr + (<usize>s << 5), max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
-    }
+  }
+  for (; s + 3 <= s1; s += 3) {
+    tileP(1, 3, accumulate, K, a, 0, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), 0,
+      max(n0 - 8 * s, 0), min(n1 - 8 * (s + 2), 8));
+  }
+  if (s + 2 == s1) {
+    tileP(1, 2, accumulate, K, a, 0, P + <usize>s * stripB, stripB, cr + (<usize>s << 5), 0,
+      max(n0 - 8 * s, 0), min(n1 - 8 * (s + 1), 8));
+  } else if (s + 1 == s1) {
+    stripRowSplitK(accumulate, K, a, P + <usize>s * stripB, cr + (<usize>s << 5), max(n0 - 8 * s, 0), min(n1 - 8 * s, 8));
   }
 }
 
@@ -590,8 +651,10 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
 /**
  * A 1×28 tile of a single row of C: 7 vectors of 4 columns that start at strip p's first half (h = 0: p's
  * strip, the next two and the first half of the fourth) or second half (h = 1: the second half of p's
- * strip and the next three). A pair, h = 0 then h = 1 from 3 strips on, covers 7 whole strips. c: C
- * address of the tile's first column; every column is stored (no cut strips).
+ * strip and the next three), each strip's next k step pK bytes on. A pair, h = 0 then h = 1 from 3 strips
+ * on, covers 7 whole strips (pK = 32). A row block is read as 4 strips 32 bytes apart (stripB = 32) with
+ * pK = ROW_BLOCK_B, so its 7 vectors are at fixed offsets from p. c: C address of the tile's first column;
+ * every column is stored (no cut strips).
  * Why 7: the GEMV loads each weight once, so V8 keeps one weight vector live per accumulator besides the
  * broadcast, and 7 + 7 + 1 fills all 15 registers without a spill. The 1×24 tile's 6 chains of 4-cycle
  * multiply-adds fill 1.5 of the 2 units a cycle, 7 chains 1.75. Paired runs, relaxed core, against 1×24
@@ -601,10 +664,10 @@ export function packedRange(accumulate: bool, M: i32, K: i32, A: usize, lda: usi
  * fixed offsets from one pointer, a loop of its own read 52 GFLOP/s that way against 48 fused).
  */
 // @ts-ignore: decorator
-@inline function tileRow7(h: i32, accumulate: bool, K: i32, a: usize, p: usize, stripB: usize, c: usize): void {
+@inline function tileRow7(h: i32, accumulate: bool, K: i32, a: usize, p: usize, stripB: usize, pK: usize, c: usize): void {
   let c0 = zero(), c1 = zero(), c2 = zero(), c3 = zero(), c4 = zero(), c5 = zero(), c6 = zero();
   const end = a + (<usize>K << 2);
-  for (; a < end; a += 4, p += 32) {
+  for (; a < end; a += 4, p += pK) {
     const x = v128.load32_splat(a);
     c0 = madd(c0, x, stripVector(h, p, stripB));
     c1 = madd(c1, x, stripVector(h + 1, p, stripB));
@@ -797,7 +860,7 @@ function gemmTN(accumulate: bool, M: i32, N: i32, K: i32, A: usize, lda: usize, 
         const mc = min(TN_MC, M - i0);
         const aStride = <usize>(kc + TN_A_PAD) << 2;
         transposeBlock(kc, mc, a + (<usize>i0 << 2), lda, TN_A, aStride);
-        packedRange(acc, mc, kc, TN_A, aStride, PANEL_B, 0, nc, C + <usize>i0 * ldc + (<usize>j0 << 2), ldc);
+        packedRange(acc, mc, kc, TN_A, aStride, PANEL_B, 0, 0, nc, C + <usize>i0 * ldc + (<usize>j0 << 2), ldc);
       }
     }
   }
@@ -816,7 +879,7 @@ function gemmPackedB(transB: bool, accumulate: bool, M: i32, N: i32, K: i32, A: 
       const nc = min(PANEL_NC, N - j0);
       if (transB) packRowStrips(nc, kc, B + <usize>j0 * ldb + (<usize>k0 << 2), ldb, PANEL_B);
       else packColumnStrips(kc, nc, B + <usize>k0 * ldb + (<usize>j0 << 2), ldb, PANEL_B);
-      packedRange(acc, M, kc, A + (<usize>k0 << 2), lda, PANEL_B, 0, nc, C + (<usize>j0 << 2), ldc);
+      packedRange(acc, M, kc, A + (<usize>k0 << 2), lda, PANEL_B, 0, 0, nc, C + (<usize>j0 << 2), ldc);
     }
   }
 }

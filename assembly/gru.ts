@@ -60,13 +60,13 @@ export function gru_forward(act: i32, ract: i32, resetAfter: i32, reverse: i32, 
     const g = gates + <usize>t * stepL, h = hs + <usize>t * stepH;
     if (resetAfter) {
       moveInputN(B, H, g);
-      if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, 0, G, g, L);
+      if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, G, 0, G, g, L);
       afterStep(act, ract, lengths, t, B, H, g, b_ih, b_hh, hPrev, h);
     } else {
-      if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, 0, 2 * H, g, L);
+      if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, G, 0, 2 * H, g, L);
       beforeGatesStep(ract, lengths, t, B, H, g, b_ih, b_hh, hPrev);
       // n block: (r ⊙ h_prev)·W_hnᵀ, rows 2H..3H−1 of W_hh.
-      if (hPrev) gemm_wt(true, B, H, g + 3 * hB, L, w_hh, pw_hh, 2 * H, G, g + 2 * hB, L);
+      if (hPrev) gemm_wt(true, B, H, g + 3 * hB, L, w_hh, pw_hh, G, 2 * H, G, g + 2 * hB, L);
       beforeStateStep(act, lengths, t, B, H, g, b_ih, b_hh, hPrev, h);
     }
     hPrev = h;

@@ -8,7 +8,7 @@ export function heap_base(): usize {
 
 /** ABI version; the façade refuses a core whose version differs from src/kernels.ts ABI_VERSION. */
 export function abi_version(): i32 {
-  return 10;
+  return 11;
 }
 
 /** 1 for the relaxed-SIMD build (fused multiply-add, asconfig target "relaxed"), 0 for the plain one. */

@@ -45,7 +45,7 @@ export function lstm_forward(act: i32, ract: i32, reverse: i32, T: i32, B: i32, 
   for (let s = 0; s < T; s++) {
     const t = step(reverse, T, s);
     const g = gates + <usize>t * stepG, h = hs + <usize>t * stepH, c = cs + <usize>t * stepH;
-    if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, 0, G, g, G);
+    if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, G, 0, G, g, G);
     forwardStep(act, ract, lengths, t, B, H, g, b_ih, b_hh, hPrev, cPrev, h, c);
     hPrev = h;
     cPrev = c;

@@ -50,7 +50,7 @@ function oneHotRows(N: i32, I: i32, x: usize): bool {
 export function input_product(N: i32, I: i32, O: i32, x: usize, w: usize, pw: usize, C: usize, ldc: i32): void {
   if (N <= 0 || O <= 0) return;
   if (!oneHotRows(N, I, x)) {
-    gemm_wt(false, N, I, x, I, w, pw, 0, O, C, ldc);
+    gemm_wt(false, N, I, x, I, w, pw, O, 0, O, C, ldc);
     return;
   }
   const rowB = <usize>I << 2, cB = <usize>ldc << 2, stripB = <usize>I << 5;

@@ -36,7 +36,7 @@ export function rnn_forward(act: i32, reverse: i32, T: i32, B: i32, I: i32, H: i
   for (let s = 0; s < T; s++) {
     const t = step(reverse, T, s);
     const h = hs + <usize>t * stepB;
-    if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, 0, H, h, H);
+    if (hPrev) gemm_wt(true, B, H, hPrev, H, w_hh, pw_hh, H, 0, H, h, H);
     bias_act(act, B, H, h, h, b_ih, b_hh);
     carry_rows(lengths, t, B, H, hPrev, h);
     hPrev = h;

@@ -40,9 +40,9 @@ export const Gemm = {
   PackedB: 8,
 } as const;
 
-/** Floats of pack_weights(N, K, ·): N rounded up to a multiple of 8, times K. */
+/** Floats of pack_weights(N, K, ·): its strips (N rounded up to a multiple of 8, times K), then its row blocks (⌊N/28⌋·28·K). */
 export function packedFloats(N: number, K: number): number {
-  return Math.ceil(N / 8) * 8 * K;
+  return Math.ceil(N / 8) * 8 * K + Math.floor(N / 28) * 28 * K;
 }
 
 export interface Kernels {
@@ -67,10 +67,12 @@ export interface Kernels {
   sgemm(flags: number, M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number): void;
 
   /**
-   * Packs a weight W [N, K] (row-major, used as x·Wᵀ) into K-contiguous strips of 8 output columns:
-   * packed[s][k][j] = W[8s + j, k], zero for 8s + j ≥ N; packedFloats(N, K) floats. GEMMs over packed
-   * weights stream each strip with aligned loads (PackedB, and the pw_* arguments of the forward kernels).
-   * w and packed must not overlap; N = 0 or K = 0 writes nothing. Repack after every change to w.
+   * Packs a weight W [N, K] (row-major, used as x·Wᵀ) into packedFloats(N, K) floats, two layouts one after
+   * the other: K-contiguous strips of 8 output columns, strips[s][k][j] = W[8s + j, k] (zero for 8s + j ≥ N),
+   * ceil(N/8)·8·K floats, which products of several rows stream with aligned loads; then row blocks of 28
+   * columns, blocks[q][k][j] = W[28q + j, k] for q < ⌊N/28⌋, which a single row (the GEMV of a batch-1
+   * step) reads as one stream. Used by PackedB and the pw_* arguments of the forward kernels. w and packed
+   * must not overlap; N = 0 or K = 0 writes nothing. Repack after every change to w.
    */
   pack_weights(N: number, K: number, w: number, packed: number): void;
 
@@ -260,4 +262,4 @@ export const KERNEL_NAMES = [
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** The ABI version this façade speaks; must equal the core's abi_version(). */
-export const ABI_VERSION = 10;
+export const ABI_VERSION = 11;

@@ -2,8 +2,8 @@
 // (`<layer>.<param>`), contiguous in one block, each 16-byte aligned. Gradients and optimizer state are
 // blocks of the same size with the same offsets, so an optimizer step is one kernel call over the block.
 // Weights that forward multiplies as x·Wᵀ also get a slot in a second block holding their packed copies
-// (pack_weights: 8-column strips the fast GEMMs stream), and pairs of biases that forward only adds together
-// (an LSTM's b_ih and b_hh) one holding their sum.
+// (pack_weights: 8-column strips the fast GEMMs stream, then 28-column row blocks for batch-1 GEMVs), and
+// pairs of biases that forward only adds together (an LSTM's b_ih and b_hh) one holding their sum.
 
 import type { InitializerName } from './initializers.ts';
 import type { ParamSpec } from './layers/layer.ts';

@@ -7,13 +7,15 @@
 // between rows is filled with NaN in A and B (a kernel that reads it poisons C) and with a sentinel in C
 // (a kernel that writes it is caught).
 //
-// Packed weights: pack_weights's layout element by element (odd N and K, zero columns past N, nothing
-// written past packedFloats), and sgemm PackedB (x·Wᵀ from the packed W) against the reference NT product
-// of the unpacked W on shapes that take every tile of the packed path: M = 1, 2, 3 (the GEMV and row-pair
-// tiles), 4, 5, 37 (4-row tiles and their leftovers; with 4 strips or more, over interleaved rows of A);
-// N = 1, 7, 8, 9, 24, 25, 70 (cut last strips, 1–3 strip groups) and 56, 57, 113 (a single row's pairs of 1×28
-// tiles: 7 whole strips, 7 and a cut one, 14 and a cut one); K = 1, 3, 33, and K = 1100 (interleaved
-// rows in three chunks) and K = 0 there; overwrite and accumulate; C padding columns hold a sentinel.
+// Packed weights: pack_weights's layout element by element, strips then row blocks (odd N and K, zero
+// columns past N, one row block, two and a strip, nothing written past packedFloats), and sgemm PackedB
+// (x·Wᵀ from the packed W) against the reference NT product of the unpacked W on shapes that take every
+// tile of the packed path: M = 1, 2, 3 (the GEMV and row-pair tiles), 4, 5, 37 (4-row tiles and their
+// leftovers; with 4 strips or more, over interleaved rows of A); N = 1, 7, 8, 9, 24, 25, 70 (cut last
+// strips, 1–3 strip groups; 70: a single row's 2 row blocks and a cut strip) and 28, 56, 57, 113 (a single
+// row's row blocks: one, two, two and a column of a strip, four and a column); K = 1, 3, 33, and K = 1100
+// (interleaved rows in three chunks) and K = 0 there; overwrite and accumulate; C padding columns hold a
+// sentinel. (A single row's pairs of 1×28 tiles over strips run in the packed blocks of NT and TN above.)
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -101,35 +103,38 @@ for (const build of BUILDS) {
     }
 
     describe('pack_weights', () => {
-      for (const [N, K] of [[1, 1], [7, 3], [8, 5], [9, 1], [17, 33], [24, 4], [25, 7], [70, 13]]) {
+      for (const [N, K] of [[1, 1], [7, 3], [8, 5], [9, 1], [17, 33], [24, 4], [25, 7], [28, 5], [70, 13]]) {
         it(`layout N=${N} K=${K}`, () => {
           const rng = new Rng(N * 131 + K);
           const W = Float32Array.from({ length: N * K }, () => rng.uniform(-1, 1));
           const pw = put(core, W);
-          const n = packedFloats(N, K);
-          assert.equal(n, Math.ceil(N / 8) * 8 * K);
+          const n = packedFloats(N, K), strips = Math.ceil(N / 8), blocks = Math.floor(N / 28);
+          assert.equal(n, (strips * 8 + blocks * 28) * K);
           // One block: n NaNs (every one must be written) then 4 sentinels (none may be).
           const block = new Float64Array(n + 4).fill(NaN);
           block.fill(SENTINEL, n);
           const pp = put(core, block);
           core.kernels.pack_weights(N, K, pw, pp);
           const P = get(core, pp, n);
-          for (let s = 0; s < n / (8 * K); s++) for (let k = 0; k < K; k++) for (let j = 0; j < 8; j++) {
+          for (let s = 0; s < strips; s++) for (let k = 0; k < K; k++) for (let j = 0; j < 8; j++) {
             const want = 8 * s + j < N ? W[(8 * s + j) * K + k] : 0;
-            assert.equal(P[(s * K + k) * 8 + j], want, `packed[${s}][${k}][${j}]`);
+            assert.equal(P[(s * K + k) * 8 + j], want, `strips[${s}][${k}][${j}]`);
+          }
+          for (let q = 0; q < blocks; q++) for (let k = 0; k < K; k++) for (let j = 0; j < 28; j++) {
+            assert.equal(P[strips * 8 * K + (q * K + k) * 28 + j], W[(28 * q + j) * K + k], `blocks[${q}][${k}][${j}]`);
           }
           assert.deepEqual(Array.from(get(core, pp + n * 4, 4)), [SENTINEL, SENTINEL, SENTINEL, SENTINEL], 'written past the end');
           assert.deepEqual(get(core, pw, N * K), W, 'W was modified');
         });
       }
-      it('packedFloats rounds N up to a multiple of 8', () => {
-        assert.deepEqual([[1, 3], [8, 3], [9, 3], [70, 13], [0, 5]].map(([N, K]) => packedFloats(N, K)), [24, 24, 48, 936, 0]);
+      it('packedFloats: K times the strips\' columns (N rounded up to a multiple of 8) and the row blocks\' (⌊N/28⌋·28)', () => {
+        assert.deepEqual([[1, 3], [8, 3], [9, 3], [27, 2], [28, 2], [70, 13], [0, 5]].map(([N, K]) => packedFloats(N, K)), [24, 24, 48, 64, 120, 1664, 0]);
       });
     });
 
     describe('PackedB: C (+)= A·Wᵀ from pack_weights(N, K, W)', () => {
       const cases: [number, number, number][] = [[5, 33, 1100], [4, 70, 1100], [5, 33, 0]];
-      for (const M of [1, 2, 3, 4, 5, 37]) for (const N of [1, 7, 8, 9, 24, 25, 56, 57, 70, 113]) for (const K of [1, 3, 33]) cases.push([M, N, K]);
+      for (const M of [1, 2, 3, 4, 5, 37]) for (const N of [1, 7, 8, 9, 24, 25, 28, 56, 57, 70, 113]) for (const K of [1, 3, 33]) cases.push([M, N, K]);
       for (const [M, N, K] of cases) {
         for (const accumulate of [false, true]) {
           it(`M=${M} N=${N} K=${K}${accumulate ? ' +=' : ''}`, () => {

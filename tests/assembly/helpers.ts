@@ -23,9 +23,12 @@ export function free(p: usize): void {
   heap.free(p);
 }
 
-/** A new buffer holding pack_weights(N, K, w): ceil(N/8)·8·K f32 (pre-filled with NaN: a missed element poisons the products). */
+/**
+ * A new buffer holding pack_weights(N, K, w): its strips, ceil(N/8)·8·K f32, then its row blocks, ⌊N/28⌋·28·K
+ * (packedFloats in src/kernels.ts; pre-filled with NaN: a missed element poisons the products).
+ */
 export function packed(N: i32, K: i32, w: usize): usize {
-  const n = ((N + 7) >> 3) * 8 * K;
+  const n = ((N + 7) >> 3) * 8 * K + (N / 28) * 28 * K;
   const p = buf(n, 0, NaN);
   pack_weights(N, K, w, p);
   return p;

@@ -127,9 +127,12 @@ const SHAPES: Shape[] = [
   { T: 1, B: 1, I: 1, H: 1 }, { T: 1, B: 3, I: 5, H: 7 }, { T: 6, B: 1, I: 3, H: 2 }, { T: 4, B: 3, I: 1, H: 5 },
   { T: 5, B: 2, I: 4, H: 1 }, { T: 3, B: 4, I: 8, H: 8 }, { T: 4, B: 5, I: 9, H: 17 }, { T: 2, B: 3, I: 11, H: 37 },
   { T: 7, B: 9, I: 3, H: 33 }, { T: 3, B: 9, I: 6, H: 37 }, { T: 2, B: 2, I: 70, H: 9 },
-  // B = 3 leaves a single row, whose step product runs the 1×28 tile pairs: 4 pairs of LSTM's 30 strips; GRU's
-  // ranges [0, 2H) and [2H, 3H) from an 8-aligned 2H, the second with a cut last strip.
-  { T: 2, B: 3, I: 5, H: 60 },
+  // B = 3 leaves a single row, whose step product runs over W_hh's row blocks of 28 columns, then its strips:
+  // LSTM's 240 gate columns as 8 blocks and 2 strips; GRU's ranges [0, 2H) (4 blocks, a strip) and [2H, 3H)
+  // (from an 8-aligned 2H: strips up to the block at 140, the block, a cut last strip). B = 1, H = 57: GRU's
+  // second range starts inside a strip (2H = 114) and ends inside one (171); LSTM's 228 columns, 8 blocks
+  // and a half strip.
+  { T: 2, B: 3, I: 5, H: 60 }, { T: 2, B: 1, I: 4, H: 57 },
 ];
 
 /**
