@@ -40,7 +40,10 @@ export const Gemm = {
   PackedB: 8,
 } as const;
 
-/** Floats of pack_weights(N, K, ·): its strips (N rounded up to a multiple of 8, times K), then its row blocks (⌊N/28⌋·28·K). */
+/**
+ * Floats of pack_weights(N, K, ·): its strips (N rounded up to a multiple of 8, times K), then its row blocks
+ * (⌊N/28⌋·28·K).
+ */
 export function packedFloats(N: number, K: number): number {
   return Math.ceil(N / 8) * 8 * K + Math.floor(N / 28) * 28 * K;
 }
