@@ -203,13 +203,17 @@ function rank(name: string): number {
   return w ? Number(w[1]) : 100;
 }
 const ordered = [...benches.values()].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+/** The numbered workloads (W1, W2, …; not sgemm or peak), in order. */
+const isWorkload = (b: Bench): boolean => rank(b.name) < 100;
+const workloads = ordered.filter(isWorkload);
+/** A workload's short name: 'W1' of 'W1 lstm-infer-b1'. */
+const workloadId = (b: Bench): string => b.name.split(' ')[0];
 
 /** Three significant digits, without exponents: 0.0123, 1.23, 123, 12345. */
 const three = (x: number): string => (x >= 100 ? Math.round(x).toString() : x.toPrecision(3));
 
 /** One line per workload case: recur's time, then each peer's time and recur's speed-up over it. */
 function summary(): string[] {
-  const workloads = ordered.filter((b) => rank(b.name) < 100);
   const peers = PEERS.filter((p) => p !== 'recur' && workloads.some((b) => b.info.has(p)));
   const label = (p: Peer): string => (p === 'ort-node' ? 'ort-node (native)' : p);
   const lines = [
@@ -230,7 +234,7 @@ function summary(): string[] {
         const ratio = recur ? ` (${three(row.ms / recur.ms)}×)` : '';
         return `${show(row)}${ratio}${row.check && Number.isNaN(row.maxErr ?? Number.NaN) ? '†' : ''}`;
       });
-      lines.push(`| ${b.name.split(' ')[0]} | ${c} | ${recur ? show(recur) : '—'} | ${cells.join(' | ')} |`);
+      lines.push(`| ${workloadId(b)} | ${c} | ${recur ? show(recur) : '—'} | ${cells.join(' | ')} |`);
     }
   }
   lines.push('',
@@ -247,13 +251,13 @@ function summary(): string[] {
  */
 function pairedByRound(): string[] {
   const others = PEERS.filter((p) => p !== 'recur');
-  const rows = ordered.filter((b) => rank(b.name) < 100).flatMap((b) => b.cases.map((c) => {
+  const rows = workloads.flatMap((b) => b.cases.map((c) => {
     const recur = b.byRound.get(`recur\u0000${c}`);
     const ratios = new Map(others.map((p) => [p, [...b.byRound.get(`${p}\u0000${c}`) ?? []].flatMap(([round, row]) => {
       const mine = recur?.get(round);
       return mine ? [row.ms / mine.ms] : [];
     })]));
-    return { workload: b.name.split(' ')[0], c, ratios };
+    return { workload: workloadId(b), c, ratios };
   }));
   const peers = others.filter((p) => rows.some((r) => r.ratios.get(p)!.length > 1));
   if (peers.length === 0) return [];
@@ -284,9 +288,9 @@ function pairedByRound(): string[] {
  * the range of the rounds' own medians.
  */
 function headToHead(): string[] {
-  const rows = ordered.filter((b) => rank(b.name) < 100).flatMap((b) => b.cases.flatMap((c) => PEERS.flatMap((p) => {
+  const rows = workloads.flatMap((b) => b.cases.flatMap((c) => PEERS.flatMap((p) => {
     const runs = b.headToHead.get(`${p}\u0000${c}`);
-    return runs ? [{ workload: b.name.split(' ')[0], c, p, runs }] : [];
+    return runs ? [{ workload: workloadId(b), c, p, runs }] : [];
   })));
   if (rows.length === 0) return [];
   const lines = [
@@ -335,7 +339,7 @@ const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</
 function chart(): string {
   const colours: Record<Peer, string> = { recur: '#000', 'tfjs-cpu': '#f2a541', 'tfjs-wasm': '#e4572e', 'ort-web': '#2e86de', 'ort-node': '#8d99ae', brain: '#3aa655' };
   const names: Record<Peer, string> = { recur: 'recur', 'tfjs-cpu': 'tfjs-cpu', 'tfjs-wasm': 'tfjs-wasm', 'ort-web': 'ort-web', 'ort-node': 'ort-node (native, a ceiling)', brain: 'brain.js (a different algorithm)' };
-  const groups = ordered.filter((b) => rank(b.name) < 100).flatMap((b) => b.cases.map((c) => {
+  const groups = workloads.flatMap((b) => b.cases.map((c) => {
     const recur = b.best.get(`recur\u0000${c}`);
     const bars = PEERS.filter((p) => p !== 'recur').flatMap((p) => {
       const row = b.best.get(`${p}\u0000${c}`);
@@ -395,7 +399,7 @@ function chart(): string {
   ].join('\n');
 }
 
-if (ordered.some((b) => rank(b.name) < 100)) {
+if (workloads.length > 0) {
   out.push('', ...summary());
   const paired = pairedByRound();
   if (paired.length > 0) out.push('', ...paired);
@@ -403,7 +407,7 @@ if (ordered.some((b) => rank(b.name) < 100)) {
   if (h2h.length > 0) out.push('', ...h2h);
 }
 for (const b of ordered) {
-  const table = b.name === PEAK_BENCH ? peakTable(b) : rank(b.name) < 100 ? perPeerTables(b) : perCaseTable(b);
+  const table = b.name === PEAK_BENCH ? peakTable(b) : isWorkload(b) ? perPeerTables(b) : perCaseTable(b);
   out.push('', `## ${b.name}`, '', ...table, '', 'Peers:');
   for (const peer of PEERS) if (b.info.has(peer)) out.push(`- ${peer}: ${b.info.get(peer)}`);
 }
