@@ -659,9 +659,10 @@ function stripsRow(accumulate: bool, K: i32, a: usize, P: usize, stripB: usize, 
  * broadcast, and 7 + 7 + 1 fills all 15 registers without a spill. The 1×24 tile's 6 chains of 4-cycle
  * multiply-adds fill 1.5 of the 2 units a cycle, 7 chains 1.75. Paired runs, relaxed core, against 1×24
  * tiles only: 0.93–0.99× the time from 1×128×32 to 1×1024×256 (1×512×128: 0.96×), 1.05× at 1×96×64.
- * A multiply then an add (3-cycle add chains) took the same time here: the loads of 4 strips cost 3
- * address additions a step, and the loop is then bound by its instruction count (with all 7 vectors at
- * fixed offsets from one pointer, a loop of its own read 52 GFLOP/s that way against 48 fused).
+ * A multiply then an add (3-cycle add chains) instead of the relaxed core's fused multiply-add took the
+ * same time over the strips, and more over the row blocks, though a loop of its own with all 7 vectors at
+ * fixed offsets from one pointer had read 52 GFLOP/s that way against 48 fused. Paired, relaxed core: the
+ * GEMV over row blocks 1.16–1.20× the time (1×504×32 to 1×1008×256), the LSTM forward at W1's shape 1.13×.
  */
 // @ts-ignore: decorator
 @inline function tileRow7(h: i32, accumulate: bool, K: i32, a: usize, p: usize, stripB: usize, pK: usize, c: usize): void {
@@ -820,7 +821,9 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 // Fewer rows with B's rows closer stay in place, where packing gained little or lost: 32 × 128 × 512 (W5's
 // dpre·W_hh) 0.99–1.07 packed, 32 × 256 × 512 0.95–1.02, 16 × 256 × 256 0.94–0.98 (and at 1 MB, W6's
 // 32 × 256 × 1024, 1.00–1.07); so do fewer than 16 rows (4 × 512 × 1024: 1.19), whose few blocks of 4 rows
-// do not repay the copy.
+// do not repay the copy. Nor did their blocks of 4 rows gain from going down K in blocks (of 8, 16 or 32
+// rows of B across all columns, as gemmAB's single rows do): 1.03–1.64× the time at 4 × 512 × 160 to
+// 15 × 640 × 128 (plain core, paired).
 
 const TN_PACK_MIN_MN: i64 = 64 * 64;
 /**
