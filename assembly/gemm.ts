@@ -821,9 +821,9 @@ function putLanes(c: usize, v0: v128, v1: v128, lo: i32, hi: i32, accumulate: bo
 // Fewer rows with B's rows closer stay in place, where packing gained little or lost: 32 × 128 × 512 (W5's
 // dpre·W_hh) 0.99–1.07 packed, 32 × 256 × 512 0.95–1.02, 16 × 256 × 256 0.94–0.98 (and at 1 MB, W6's
 // 32 × 256 × 1024, 1.00–1.07); so do fewer than 16 rows (4 × 512 × 1024: 1.19), whose few blocks of 4 rows
-// do not repay the copy. Nor did their blocks of 4 rows gain from going down K in blocks (of 8, 16 or 32
-// rows of B across all columns, as gemmAB's single rows do): 1.03–1.64× the time at 4 × 512 × 160 to
-// 15 × 640 × 128 (plain core, paired).
+// do not repay the copy. Nor did their blocks of 4 rows over a B with rows WIDE_ROWS apart or more gain
+// from going down K in blocks (of 8, 16 or 32 rows of B across all columns, as gemmAB's single rows do):
+// 1.03–1.64× the time at 4 × 512 × 160 to 15 × 640 × 128 (plain core, paired).
 
 const TN_PACK_MIN_MN: i64 = 64 * 64;
 /**
