@@ -133,67 +133,64 @@ if (kind === 'brain') {
   const perSequence = timeSync(one, { maxTime: MAX_TIME });
   rows = [{ case: CASE, ...perSequence, ms: perSequence.ms * B, flop, items: B, maxErr: Number.NaN, check }];
   info += '. Timed per sequence (train() on one sequence at a time) × 32';
+} else if (kind === 'recur') {
+  info = `${RECUR_INFO}, compile({ optimizer: adam(0.001), loss: 'categoricalCrossentropy' }), trainOnBatch; `
+    + 'the "2 threads" row: trainOnBatch(x, y, { threads: 2 }), this thread and one worker_threads worker, 16 sequences each';
+  rows = [];
+  for (const threads of [1, 2]) {
+    const { step, maxErr, dispose } = await checkedRecur(threads);
+    const rowTiming = timeSync(step, { maxTime: MAX_TIME });
+    dispose();
+    rows.push({ case: threads === 1 ? CASE : `${CASE}, ${threads} threads`, ...rowTiming, flop: FLOP, items: B, maxErr, check: CHECK });
+  }
 } else {
   const ref = referenceOnce();
-  const gradTargets: Record<string, Float64Array> = ref.grads;
-  if (kind === 'recur') {
-    info = `${RECUR_INFO}, compile({ optimizer: adam(0.001), loss: 'categoricalCrossentropy' }), trainOnBatch; `
-      + 'the "2 threads" row: trainOnBatch(x, y, { threads: 2 }), this thread and one worker_threads worker, 16 sequences each';
-    rows = [];
-    for (const threads of [1, 2]) {
-      const { step, maxErr, dispose } = await checkedRecur(threads);
-      const rowTiming = timeSync(step, { maxTime: MAX_TIME });
-      dispose();
-      rows.push({ case: threads === 1 ? CASE : `${CASE}, ${threads} threads`, ...rowTiming, flop: FLOP, items: B, maxErr, check: CHECK });
-    }
-  } else {
-    const backend = peer === 'tfjs-cpu' ? 'cpu' : 'wasm';
-    const { tf, info: tfInfo } = await tfjsOn(backend);
-    const lstm = tfjsLayer(tf, w, { inputShape: [T, I] });
-    const dense = tf.layers.dense({ units: C, activation: 'softmax', kernelInitializer: 'zeros' });
-    const model = tf.sequential({ layers: [lstm, dense] });
-    const k = { kernel: transpose(w.wIh, 4 * H, I), recurrent: transpose(w.wHh, 4 * H, H), bias: add(w.bIh, w.bHh) };
-    const initial = (): TfTensor[] => [
-      tf.tensor2d(k.kernel, [I, 4 * H]), tf.tensor2d(k.recurrent, [H, 4 * H]), tf.tensor1d(k.bias),
-      tf.tensor2d(transpose(denseW, C, H), [H, C]), tf.tensor1d(denseB),
-    ];
-    model.setWeights(initial());
-    const xs = tf.tensor3d(x, [B, T, I]), ys = tf.tensor2d(y, [B, C]);
-    model.compile({ optimizer: tf.train.sgd(1), loss: 'categoricalCrossentropy' });
-    const sgdLoss = (await model.trainOnBatch(xs, ys)) as number;
-    gate(`${peer} SGD-step loss vs f64`, Math.abs(sgdLoss - ref.loss), LOSS_TOLERANCE);
-    const after = model.getWeights().map((t) => t.dataSync() as Float32Array);
-    const start = initial().map((t) => t.dataSync() as Float32Array);
-    // Keras layout: kernels transposed, one LSTM bias whose gradient is the gate pre-activations' (= dbIh).
-    const targets: [string, Float64Array][] = [
-      ['kernel', Float64Array.from(transpose(Float32Array.from(gradTargets.wIh), 4 * H, I))],
-      ['recurrent_kernel', Float64Array.from(transpose(Float32Array.from(gradTargets.wHh), 4 * H, H))],
-      ['bias', gradTargets.bIh],
-      ['dense kernel', Float64Array.from(transpose(Float32Array.from(gradTargets.denseW), C, H))],
-      ['dense bias', gradTargets.denseB],
-    ];
-    let maxErr = 0;
-    targets.forEach(([name, target], i) => {
-      const g = start[i].map((v, j) => v - after[i][j]);
-      const d = maxAbsDiff(g, target);
-      maxErr = Math.max(maxErr, d);
-      gate(`${peer} gradient of ${name} (SGD lr 1) vs f64`, d, GRAD_TOLERANCE);
-    });
-    model.setWeights(initial());
-    model.compile({ optimizer: tf.train.adam(LR), loss: 'categoricalCrossentropy' });
-    gate(`${peer} first Adam-step loss vs f64`, Math.abs(((await model.trainOnBatch(xs, ys)) as number) - ref.loss), LOSS_TOLERANCE);
-    info = `${tfInfo}, tf.layers.lstm + dense softmax, compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' }), model.trainOnBatch`;
-    const tfStep = (): Promise<unknown> => model.trainOnBatch(xs, ys);
-    const timing = await timeAsync(tfStep, { maxTime: MAX_TIME });
-    // The 20× target's peer: timed once more against recur's step (1 thread) in this process, alternating.
-    let headToHead: HeadToHead | undefined;
-    if (peer === 'tfjs-wasm') {
-      const recur = await checkedRecur(1);
-      headToHead = await timeHeadToHead(recur.step, tfStep, { maxTime: HEAD_TO_HEAD_TIME });
-      recur.dispose();
-    }
-    rows = [{ case: CASE, ...timing, flop: FLOP, items: B, maxErr, check: CHECK, ...(headToHead ? { headToHead } : {}) }];
+  const backend = peer === 'tfjs-cpu' ? 'cpu' : 'wasm';
+  const { tf, info: tfInfo } = await tfjsOn(backend);
+  const lstm = tfjsLayer(tf, w, { inputShape: [T, I] });
+  const dense = tf.layers.dense({ units: C, activation: 'softmax', kernelInitializer: 'zeros' });
+  const model = tf.sequential({ layers: [lstm, dense] });
+  const k = { kernel: transpose(w.wIh, 4 * H, I), recurrent: transpose(w.wHh, 4 * H, H), bias: add(w.bIh, w.bHh) };
+  const initial = (): TfTensor[] => [
+    tf.tensor2d(k.kernel, [I, 4 * H]), tf.tensor2d(k.recurrent, [H, 4 * H]), tf.tensor1d(k.bias),
+    tf.tensor2d(transpose(denseW, C, H), [H, C]), tf.tensor1d(denseB),
+  ];
+  model.setWeights(initial());
+  const xs = tf.tensor3d(x, [B, T, I]), ys = tf.tensor2d(y, [B, C]);
+  model.compile({ optimizer: tf.train.sgd(1), loss: 'categoricalCrossentropy' });
+  const sgdLoss = (await model.trainOnBatch(xs, ys)) as number;
+  gate(`${peer} SGD-step loss vs f64`, Math.abs(sgdLoss - ref.loss), LOSS_TOLERANCE);
+  const after = model.getWeights().map((t) => t.dataSync() as Float32Array);
+  const start = initial().map((t) => t.dataSync() as Float32Array);
+  // Keras layout: kernels transposed, one LSTM bias whose gradient is the gate pre-activations' (= dbIh).
+  const targets: [string, Float64Array][] = [
+    ['kernel', Float64Array.from(transpose(Float32Array.from(ref.grads.wIh), 4 * H, I))],
+    ['recurrent_kernel', Float64Array.from(transpose(Float32Array.from(ref.grads.wHh), 4 * H, H))],
+    ['bias', ref.grads.bIh],
+    ['dense kernel', Float64Array.from(transpose(Float32Array.from(ref.grads.denseW), C, H))],
+    ['dense bias', ref.grads.denseB],
+  ];
+  let maxErr = 0;
+  targets.forEach(([name, target], i) => {
+    const g = start[i].map((v, j) => v - after[i][j]);
+    const d = maxAbsDiff(g, target);
+    maxErr = Math.max(maxErr, d);
+    gate(`${peer} gradient of ${name} (SGD lr 1) vs f64`, d, GRAD_TOLERANCE);
+  });
+  model.setWeights(initial());
+  model.compile({ optimizer: tf.train.adam(LR), loss: 'categoricalCrossentropy' });
+  gate(`${peer} first Adam-step loss vs f64`, Math.abs(((await model.trainOnBatch(xs, ys)) as number) - ref.loss), LOSS_TOLERANCE);
+  info = `${tfInfo}, tf.layers.lstm + dense softmax, compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' }), model.trainOnBatch`;
+  const tfStep = (): Promise<unknown> => model.trainOnBatch(xs, ys);
+  const timing = await timeAsync(tfStep, { maxTime: MAX_TIME });
+  // The 20× target's peer: timed once more against recur's step (1 thread) in this process, alternating.
+  let headToHead: HeadToHead | undefined;
+  if (peer === 'tfjs-wasm') {
+    const recur = await checkedRecur(1);
+    headToHead = await timeHeadToHead(recur.step, tfStep, { maxTime: HEAD_TO_HEAD_TIME });
+    recur.dispose();
   }
+  rows = [{ case: CASE, ...timing, flop: FLOP, items: B, maxErr, check: CHECK, ...(headToHead ? { headToHead } : {}) }];
 }
 
 emit({ bench: 'W5 lstm-train-b32', peer, info, itemName: 'sequences', rows });
