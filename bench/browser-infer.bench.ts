@@ -6,26 +6,22 @@
 //
 //   node --import tsx bench/browser-infer.bench.ts <recur | ort-web>
 //
-// Each process starts Debian's Chromium (/usr/bin/chromium, or $CHROMIUM) through playwright-core and a
-// loopback server for the page (bench/browser/page.ts, bundled here with esbuild), dist/, ONNX Runtime
-// Web's dist/ and the cases' files; every case is checked against its f64 reference in the page, and only
-// then timed there with the Node rows' timing loop. The server sends COOP/COEP headers, so that the page
-// is cross-origin isolated and its performance.now() is not coarsened to 100 µs. Without Chromium each
+// Each process opens the page bench/browser/page.ts in headless Chromium (bench/browser/chromium.ts), served
+// with dist/, ONNX Runtime Web's dist/ and the cases' files; every case is checked against its f64
+// reference in the page, and only then timed there with the Node rows' timing loop. Without Chromium each
 // case is reported as skipped, with the reason.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { IN_BROWSER, noChromium, withBenchPage } from './browser/chromium.ts';
 import { emit, gate, MAX_TIME, peerFromArgv, type Row } from './common.ts';
 import { inferData, TOLERANCE } from './infer.ts';
 import { H, I, onnxRnn, packageVersion, recurWeights, reference, stepFlop, type Cell } from './rnn.ts';
 import type { CaseSpec, PageBench } from './browser/page.ts';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const T = 64;
 const CASES: { bench: string; name: string; cell: Cell; B: number; resetAfter: boolean }[] = [
@@ -34,17 +30,14 @@ const CASES: { bench: string; name: string; cell: Cell; B: number; resetAfter: b
   { bench: 'W3 gru-infer-b1', name: 'GRU reset_after=True I=32 H=128 T=64 B=1', cell: 'gru', B: 1, resetAfter: true },
   { bench: 'W3 gru-infer-b1', name: 'GRU reset_after=False I=32 H=128 T=64 B=1', cell: 'gru', B: 1, resetAfter: false },
 ];
-/** The browser's rows are workloads and cases of their own: "W1 lstm-infer-b1, Chromium" etc. */
-const IN_BROWSER = ', Chromium';
-
 /** The page's globalThis, as page.ts sets it up (the functions page.evaluate runs there call into it). */
 type PageGlobal = { bench: PageBench };
 
 const peer = peerFromArgv('browser-infer.bench.ts', ['recur', 'ort-web']) as 'recur' | 'ort-web';
 const benches = [...new Set(CASES.map((c) => c.bench))];
 
-if (!existsSync(CHROMIUM)) {
-  const reason = `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM)`;
+const reason = noChromium();
+if (reason) {
   for (const bench of benches) {
     emit({ bench: bench + IN_BROWSER, peer, info: reason, rows: [], skipped: CASES.filter((c) => c.bench === bench).map((c) => ({ case: c.name + IN_BROWSER, reason })) });
   }
@@ -78,43 +71,9 @@ const specs: CaseSpec[] = CASES.map((c, i) => {
   writeFileSync(join(dir, `${id}.weights.f32`), f32(blob));
   return { id, cell: c.cell, resetAfter: c.resetAfter, B: c.B, T, I, H, weights, ortVersion };
 });
-const bundle = await build({
-  entryPoints: [fileURLToPath(new URL('./browser/page.ts', import.meta.url))],
-  bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'warning',
-});
-writeFileSync(join(dir, 'page.js'), bundle.outputFiles[0].contents);
-
-const ROUTES: [string, string][] = [['/dist/', join(ROOT, 'dist')], ['/ort/', ortDist], ['/case/', dir]];
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
-const server = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-  if (path === '/') {
-    res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end('<!doctype html><script type="module" src="/case/page.js"></script>');
-    return;
-  }
-  const route = ROUTES.find(([prefix]) => path.startsWith(prefix));
-  const file = route && join(route[1], path.slice(route[0].length));
-  if (!file || !file.startsWith(route[1]) || !existsSync(file)) {
-    res.writeHead(404, headers).end();
-    return;
-  }
-  res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const { port } = server.address() as { port: number };
-
-const { chromium } = await import('playwright-core');
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-try {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await page.waitForFunction(() => 'bench' in globalThis, undefined, { timeout: 30_000 }).catch(() => {
-    throw new Error(`the bench page did not load: ${errors.join('; ') || 'no page error'}`);
-  });
-  const chromiumInfo = `headless Chromium ${browser.version()}`;
+const routes: [string, string][] = [['/dist/', join(ROOT, 'dist')], ['/ort/', ortDist], ['/case/', dir]];
+await withBenchPage('./page.ts', routes, async (page, chromiumVersion) => {
+  const chromiumInfo = `headless Chromium ${chromiumVersion}`;
   for (const bench of benches) {
     const rows: Row[] = [];
     let info = '';
@@ -128,7 +87,4 @@ try {
     }
     emit({ bench: bench + IN_BROWSER, peer, info, itemName: 'sequences', rows });
   }
-} finally {
-  await browser.close();
-  server.close();
-}
+});

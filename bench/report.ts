@@ -151,9 +151,11 @@ function perCaseTable(b: Bench): string[] {
   const peers = PEERS.filter((p) => cases.some((c) => b.best.has(`${p}\u0000${c}`)));
   const others = peers.filter((p) => p !== 'recur');
   const withPeak = cases.some((c) => b.best.get(`recur\u0000${c}`)?.peakGflops !== undefined);
+  const peakColumn = (cell: string): string[] => (withPeak ? [cell] : []);
+  const tableRow = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   const lines = [
-    `| case (op M×N×K) | recur ms | ${peers.map((p) => `${p} GFLOP/s`).join(' | ')} |${withPeak ? ' recur % of peak |' : ''} ${others.map((p) => `recur vs ${p}`).join(' | ')} |`,
-    `|---|---:|${peers.map(() => '---:').join('|')}|${withPeak ? '---:|' : ''}${others.map(() => '---').join('|')}|`,
+    tableRow(['case (op M×N×K)', 'recur ms', ...peers.map((p) => `${p} GFLOP/s`), ...peakColumn('recur % of peak'), ...others.map((p) => `recur vs ${p}`)]),
+    `|${['---', '---:', ...peers.map(() => '---:'), ...peakColumn('---:'), ...others.map(() => '---')].join('|')}|`,
   ];
   const logRatios = new Map<Peer, number[]>(others.map((p) => [p, []]));
   for (const c of cases) {
@@ -165,12 +167,12 @@ function perCaseTable(b: Bench): string[] {
       logRatios.get(p)?.push(Math.log(row.ms / recur.ms));
       return versus(recur, row);
     });
-    const ofPeak = withPeak ? ` ${recur ? percent(gflops(recur), recur.peakGflops) : '—'} |` : '';
-    lines.push(`| ${c} | ${recur ? ms(recur.ms) : '—'} | ${rows.map((r) => (r ? gflopsCell(r) : '—')).join(' | ')} |${ofPeak} ${ratios.join(' | ')} |`);
+    const ofPeak = peakColumn(recur ? percent(gflops(recur), recur.peakGflops) : '—');
+    lines.push(tableRow([c, recur ? ms(recur.ms) : '—', ...rows.map((r) => (r ? gflopsCell(r) : '—')), ...ofPeak, ...ratios]));
   }
   lines.push('');
   if (withPeak) {
-    lines.push('- recur % of peak: the row\'s GFLOP/s over the f32x4 mul + add peak measured in the same process right before and right after it (their mean).');
+    lines.push('- recur % of peak: the row\'s GFLOP/s over the f32x4 mul + add peak measured in the same process (in Chromium, the same page) right before and right after it (their mean).');
   }
   for (const [p, logs] of logRatios) {
     if (logs.length === 0) continue;

@@ -16,89 +16,21 @@
 // apart. All those measurements together are printed first, as the bench "peak" (mul + add, and the
 // relaxed-SIMD FMA loop when the runtime has it: run.sh passes --experimental-wasm-relaxed-simd here).
 
-import { Gemm } from '../src/kernels.ts';
-import { Rng } from '../src/random.ts';
-import { loadCore, packed, put, zeros, get } from '../tests/helpers/core.ts';
-import { emit, gate, maxAbsDiff, peerFromArgv, summarise, tfjsOn, time, uniform, type Row } from './common.ts';
-import { PEAK_BENCH, PEAK_CASES, PEAK_FLOP, loadPeakLoops, measurePeak } from './peak/index.ts';
-
-/** [M, N, K] */
-const SHAPES: readonly (readonly [number, number, number])[] = [
-  [1, 512, 160], // GEMV-like: one LSTM step at batch 1 ([x_t, h] · the stacked gate weights)
-  [64, 512, 160], // the same step at batch 64
-  [2048, 128, 32], // input projection of a whole sequence (T·B = 2048 rows, I = 32 → H = 128)
-  [128, 128, 128],
-  [256, 256, 256],
-  [37, 70, 33], // odd sizes: every scalar tail of the register tiles
-  [512, 128, 2048], // a weight gradient over a whole batch: dW_hh [4H, H] of W5's LSTM over T·B = 2048 rows (TN)
-  [32, 512, 2048], // one step of an LSTM(512)'s backward at batch 32: dpre [B, 4H]·W_hh [4H, H] (NN, a 4 MB B)
-];
-const TRANSPOSES = ['NN', 'NT', 'TN', 'NT packed'] as const;
-type Transpose = (typeof TRANSPOSES)[number];
+import { loadCore } from '../tests/helpers/core.ts';
+import { emit, gate, maxAbsDiff, peerFromArgv, summarise, tfjsOn, time, type Row } from './common.ts';
+import { PEAK_BENCH, PEAK_CASES, PEAK_FLOP, loadPeakLoops, measurePeak, peakGflops } from './peak/index.ts';
+import { recurCase, reference, rowsBetweenPeaks, SAMPLE_TIME, sgemmCases, storedNK, tolerance, type PreparedCase } from './sgemm-cases.ts';
 
 const peer = peerFromArgv('sgemm.bench.ts');
+const cases = sgemmCases();
 
-interface Case {
-  name: string;
-  trans: Transpose;
-  M: number;
-  N: number;
-  K: number;
-  /** A as stored: [M, K], or [K, M] for TN. */
-  a: Float32Array;
-  /** B as stored: [K, N], or [N, K] for NT and NT packed. */
-  b: Float32Array;
-  expected: Float64Array;
-}
-
-/** Is B stored [N, K] (used transposed)? */
-function storedNK(trans: Transpose): boolean {
-  return trans === 'NT' || trans === 'NT packed';
-}
-
-/** C = op(A)·op(B) in f64, indexing A and B as stored. */
-function reference(c: Omit<Case, 'expected' | 'name'>): Float64Array {
-  const { trans, M, N, K, a, b } = c;
-  const out = new Float64Array(M * N);
-  for (let m = 0; m < M; m++) {
-    for (let n = 0; n < N; n++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) {
-        s += (trans === 'TN' ? a[k * M + m] : a[m * K + k]) * (storedNK(trans) ? b[n * K + k] : b[k * N + n]);
-      }
-      out[m * N + n] = s;
-    }
-  }
-  return out;
-}
-
-const rng = new Rng(7);
-const cases: Case[] = [];
-for (const [M, N, K] of SHAPES) {
-  for (const trans of TRANSPOSES) {
-    const c = { trans, M, N, K, a: uniform(rng, M * K, -1, 1), b: uniform(rng, K * N, -1, 1) };
-    cases.push({ ...c, name: `${trans} ${M}×${N}×${K}`, expected: reference(c) });
-  }
-}
-
-/** Per case: `run` computes C and leaves it where the peer keeps it; `result` computes it and reads it back. */
-interface Prepared { run: () => void; result: () => ArrayLike<number> }
-
-async function prepare(): Promise<{ info: string; prepared: Prepared[] }> {
+async function prepare(): Promise<{ info: string; prepared: PreparedCase[] }> {
   if (peer === 'recur') {
     const core = await loadCore('release');
-    const k = core.kernels;
-    const prepared = cases.map(({ trans, M, N, K, a, b }): Prepared => {
-      const flags = { NN: 0, NT: Gemm.TransB, TN: Gemm.TransA, 'NT packed': Gemm.PackedB }[trans];
-      const A = put(core, a), B = trans === 'NT packed' ? packed(core, N, K, put(core, b)) : put(core, b), C = zeros(core, M * N);
-      const lda = trans === 'TN' ? M : K, ldb = storedNK(trans) ? K : N;
-      const run = (): void => k.sgemm(flags, M, N, K, A, lda, B, ldb, C, N);
-      return { run, result: () => { run(); return get(core, C, M * N); } };
-    });
-    return { info: 'recur sgemm export, release core (SIMD)', prepared };
+    return { info: 'recur sgemm export, release core (SIMD)', prepared: cases.map((c) => recurCase(core, c)) };
   }
   const { tf, info } = await tfjsOn(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
-  const prepared = cases.map(({ trans, M, N, K, a, b }): Prepared => {
+  const prepared = cases.map(({ trans, M, N, K, a, b }): PreparedCase => {
     const A = tf.tensor2d(a, trans === 'TN' ? [K, M] : [M, K]);
     const B = tf.tensor2d(b, storedNK(trans) ? [N, K] : [K, N]);
     const product = () => tf.matMul(A, B, trans === 'TN', storedNK(trans));
@@ -113,9 +45,8 @@ async function prepare(): Promise<{ info: string; prepared: Prepared[] }> {
 const { info, prepared } = await prepare();
 // Check every case before timing any, so a wrong kernel fails fast.
 const errors = cases.map((c, i) => {
-  const err = maxAbsDiff(prepared[i].result(), c.expected);
-  // f32 rounding of a K-term sum of products of values in [-1, 1) stays far below 2e-6·K.
-  gate(`${peer} ${c.name} vs f64 reference`, err, 2e-6 * c.K);
+  const err = maxAbsDiff(prepared[i].result(), reference(c));
+  gate(`${peer} ${c.name} vs f64 reference`, err, tolerance(c));
   return err;
 });
 
@@ -126,18 +57,11 @@ const peakMs = { mulAdd: [] as number[], fma: [] as number[] };
 function peakNow(): number | undefined {
   if (!peaks) return undefined;
   if (typeof peaks.fma !== 'string') peakMs.fma.push(measurePeak(peaks.fma).ms);
-  const ms = measurePeak(peaks.mulAdd).ms;
-  peakMs.mulAdd.push(ms);
-  return PEAK_FLOP / ms / 1e6;
+  const timing = measurePeak(peaks.mulAdd);
+  peakMs.mulAdd.push(timing.ms);
+  return peakGflops(timing);
 }
-let before = peakNow();
-const rows: Row[] = cases.map((c, i) => {
-  const timing = time(`sgemm ${peer} ${c.name}`, prepared[i].run, 0.3);
-  const after = peakNow();
-  const peak = before !== undefined && after !== undefined ? { peakGflops: (before + after) / 2 } : {};
-  before = after;
-  return { case: c.name, ...timing, flop: 2 * c.M * c.N * c.K, maxErr: errors[i], ...peak };
-});
+const rows = await rowsBetweenPeaks(cases, errors, (i) => time(`sgemm ${peer} ${cases[i].name}`, prepared[i].run, SAMPLE_TIME), peakNow);
 if (peaks) {
   const row = (name: string, ms: number[]): Row => ({ case: name, ...summarise(ms.map((x) => x / 1e3)), flop: PEAK_FLOP, maxErr: Number.NaN, check: 'a timing loop: nothing to check' });
   emit({
