@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IN_BROWSER, noChromium, withBenchPage } from './browser/chromium.ts';
 import type { CaseSpec, PageBench } from './browser/sgemm-page.ts';
-import { emit, gate, peerFromArgv } from './common.ts';
-import { reference, rowsBetweenPeaks, SAMPLE_TIME, sgemmCases, tolerance } from './sgemm-cases.ts';
+import { emit, gate, oncePerRun, peerFromArgv } from './common.ts';
+import { references, rowsBetweenPeaks, SAMPLE_TIME, sgemmCases, tolerance } from './sgemm-cases.ts';
 
 const BENCH = 'sgemm' + IN_BROWSER;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -35,11 +35,12 @@ if (reason) {
 
 const dir = mkdtempSync(join(tmpdir(), 'recur-bench-sgemm-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const expected = oncePerRun('sgemm', () => references(cases));
 const specs: CaseSpec[] = cases.map((c, i) => {
   const id = `c${i}`;
   writeFileSync(join(dir, `${id}.a.f32`), c.a);
   writeFileSync(join(dir, `${id}.b.f32`), c.b);
-  writeFileSync(join(dir, `${id}.ref.f64`), reference(c));
+  writeFileSync(join(dir, `${id}.ref.f64`), expected[c.name]);
   return { id, name: c.name, trans: c.trans, M: c.M, N: c.N, K: c.K };
 });
 

@@ -8,9 +8,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Benchmark from 'benchmark';
-import { Rng } from '../src/random.ts';
 import { summarise, type HeadToHead, type Timing } from './measure.ts';
 
+export { uniform } from './seeded.ts';
 export { HEAD_TO_HEAD_TIME, MAX_TIME, maxAbsDiff, median, quantile, summarise, timeAsync, timeHeadToHead, timeSync, type HeadToHead, type TimeOptions, type Timing } from './measure.ts';
 
 /**
@@ -33,13 +33,6 @@ export function peerFromArgv(file: string, measures: readonly Peer[] = ['recur',
   }
   if (!measures.includes(arg as Peer)) process.exit(0);
   return arg as Peer;
-}
-
-/** n values uniform in [lo, hi) from `rng` (BENCHMARKS.md: weights uniform(-0.1, 0.1) from a fixed seed). */
-export function uniform(rng: Rng, n: number, lo: number, hi: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = rng.uniform(lo, hi);
-  return out;
 }
 
 /**

@@ -49,7 +49,7 @@ peers=(recur tfjs-cpu tfjs-wasm ort-web ort-node brain)
 raw=bench/results.jsonl
 : >"$raw"
 log=$(mktemp)
-# Computed once per run and shared by the bench processes (common.ts oncePerRun: W6's f64 reference).
+# Computed once per run and shared by the bench processes (common.ts oncePerRun: W6's and the sgemm grid's f64 references).
 BENCH_CACHE=$(mktemp -d)
 export BENCH_CACHE
 trap 'rm -rf "$log" "$BENCH_CACHE"' EXIT

@@ -8,6 +8,7 @@ import type { Core } from '../src/wasm.ts';
 import { get, packed, put, zeros } from '../tests/helpers/memory.ts';
 import type { Row } from './common.ts';
 import type { Timing } from './measure.ts';
+import { uniform } from './seeded.ts';
 
 /** [M, N, K] */
 const SHAPES: readonly (readonly [number, number, number])[] = [
@@ -43,12 +44,13 @@ export function storedNK(trans: Transpose): boolean {
 /** Every case, operands uniform in [-1, 1) from one seeded stream (the same in every process). */
 export function sgemmCases(): SgemmCase[] {
   const rng = new Rng(7);
-  const values = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
-  return SHAPES.flatMap(([M, N, K]) => TRANSPOSES.map((trans) => ({ name: `${trans} ${M}×${N}×${K}`, trans, M, N, K, a: values(M * K), b: values(K * N) })));
+  return SHAPES.flatMap(([M, N, K]) => TRANSPOSES.map((trans) => ({
+    name: `${trans} ${M}×${N}×${K}`, trans, M, N, K, a: uniform(rng, M * K, -1, 1), b: uniform(rng, K * N, -1, 1),
+  })));
 }
 
 /** C = op(A)·op(B) in f64, indexing A and B as stored. */
-export function reference(c: SgemmCase): Float64Array {
+function reference(c: SgemmCase): Float64Array {
   const { trans, M, N, K, a, b } = c;
   const out = new Float64Array(M * N);
   for (let m = 0; m < M; m++) {
@@ -65,6 +67,14 @@ export function reference(c: SgemmCase): Float64Array {
 
 /** Seconds of samples per case (after the warm-up): the cases are µs to ms long. */
 export const SAMPLE_TIME = 0.3;
+
+/**
+ * Every case's f64 reference by case name, for oncePerRun (common.ts): the sgemm files of a run compute them
+ * once (~2.5 s) and read them back in their other processes.
+ */
+export function references(cases: readonly SgemmCase[]): Record<string, Float64Array> {
+  return Object.fromEntries(cases.map((c) => [c.name, reference(c)]));
+}
 
 /** f32 rounding of a K-term sum of products of values in [-1, 1) stays far below 2e-6·K. */
 export const tolerance = (c: SgemmCase): number => 2e-6 * c.K;

@@ -17,9 +17,9 @@
 // relaxed-SIMD FMA loop when the runtime has it: run.sh passes --experimental-wasm-relaxed-simd here).
 
 import { loadCore } from '../tests/helpers/core.ts';
-import { emit, gate, maxAbsDiff, peerFromArgv, summarise, tfjsOn, time, type Row } from './common.ts';
+import { emit, gate, maxAbsDiff, oncePerRun, peerFromArgv, summarise, tfjsOn, time, type Row } from './common.ts';
 import { PEAK_BENCH, PEAK_CASES, PEAK_FLOP, loadPeakLoops, measurePeak, peakGflops } from './peak/index.ts';
-import { recurCase, reference, rowsBetweenPeaks, SAMPLE_TIME, sgemmCases, storedNK, tolerance, type PreparedCase } from './sgemm-cases.ts';
+import { recurCase, references, rowsBetweenPeaks, SAMPLE_TIME, sgemmCases, storedNK, tolerance, type PreparedCase } from './sgemm-cases.ts';
 
 const peer = peerFromArgv('sgemm.bench.ts');
 const cases = sgemmCases();
@@ -43,9 +43,10 @@ async function prepare(): Promise<{ info: string; prepared: PreparedCase[] }> {
 }
 
 const { info, prepared } = await prepare();
+const expected = oncePerRun('sgemm', () => references(cases));
 // Check every case before timing any, so a wrong kernel fails fast.
 const errors = cases.map((c, i) => {
-  const err = maxAbsDiff(prepared[i].result(), reference(c));
+  const err = maxAbsDiff(prepared[i].result(), expected[c.name]);
   gate(`${peer} ${c.name} vs f64 reference`, err, tolerance(c));
   return err;
 });
